@@ -1,0 +1,57 @@
+# Sequence Modeling Labs — one entry point for students, instructors and CI.
+#
+#   make lab       create/refresh .venv, open JupyterLab on notebooks/
+#   make test      create/refresh .venv, lint, unit tests, every notebook in fast mode (nbval)
+#   make results   every notebook in full mode -> results/*.json, then print the README table
+#   make bench     benchmarks in bench/ (ratios measured in one run)
+#   make pin       re-execute notebooks (fast mode), keep only the outputs of pinned cells
+#   make clean     remove build outputs and caches (keeps .venv)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+# Extra flags for `jupyter lab`, e.g. make lab LAB_FLAGS=--no-browser
+LAB_FLAGS ?=
+# Jupyter refuses to run as root unless told; CI and containers often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+NOTEBOOKS := $(wildcard notebooks/*.ipynb)
+
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export PYTHONHASHSEED ?= 0
+
+.PHONY: lab test results bench pin clean venv
+
+venv: $(STAMP)
+
+# (Re)install when requirements.txt or pyproject.toml change, or the venv is broken.
+$(STAMP): requirements.txt pyproject.toml
+	@$(BIN)/python -c "" 2>/dev/null || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+	@$(BIN)/python -c "import sys; assert sys.version_info >= (3, 10), 'Python >= 3.10 needed'" \
+		|| { echo "make: $(PYTHON) is too old; run: make PYTHON=python3.11 ..." >&2; exit 1; }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --port=$(PORT) $(ROOT_FLAG) $(LAB_FLAGS)
+
+test: $(STAMP)
+	$(BIN)/ruff check --quiet labkit tests bench notebooks conftest.py
+	LABKIT_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider tests notebooks \
+		--ignore=notebooks/student --nbval-lax --nbval-current-env --nbval-cell-timeout=900
+
+results: $(STAMP)
+	LABKIT_FAST=0 $(BIN)/jupyter nbconvert --to notebook --execute \
+		--ExecutePreprocessor.timeout=-1 --output-dir build/executed $(NOTEBOOKS)
+	$(BIN)/python -m labkit results
+
+bench: $(STAMP)
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+pin: $(STAMP)
+	LABKIT_FAST=1 $(BIN)/python -m labkit pin $(NOTEBOOKS)
+
+clean:
+	rm -rf build results/fast .pytest_cache .ruff_cache
+	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +

@@ -1,0 +1,89 @@
+"""Lesson 01's MyRNNCell, unrolled under tf.function, vs keras.layers.SimpleRNN.
+
+Both run the same math (no bias, tanh, batch 32, 100 steps, 128 units, 128 inputs), both
+inside tf.function, measured in one run and interleaved round by round so background load
+hits both alike. The cell and the unroll are loaded from the notebook itself.
+
+    .venv/bin/python bench/rnn_cell_vs_simplernn.py [--rounds 20]
+
+Target (issue 2): forward and forward+backward time ratio <= 2x.
+"""
+
+import argparse
+import os
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from labkit import config, notebooks  # noqa: E402
+
+BATCH, STEPS, UNITS, INPUT_DIM = 32, 100, 128, 128
+TARGET_RATIO = 2.0
+
+
+def build():
+    lesson = notebooks.load_definitions("01_rnn_from_scratch", ["MyRNNCell", "rnn_unroll"])
+    cell = lesson["MyRNNCell"](UNITS, INPUT_DIM, UNITS)
+    rnn_unroll = lesson["rnn_unroll"]
+    keras_rnn = keras.layers.SimpleRNN(UNITS, use_bias=False, return_sequences=True)
+    keras_rnn.build((None, STEPS, INPUT_DIM))
+    keras_rnn.set_weights([np.asarray(cell.W_xh).T, np.asarray(cell.W_hh).T])
+
+    # Hidden states only: SimpleRNN has no output projection, so W_hy is left out on both sides.
+    @tf.function
+    def mine_forward(x):
+        return rnn_unroll(cell, x)[1]  # (batch, time, units)
+
+    @tf.function
+    def keras_forward(x):
+        return keras_rnn(x)  # (batch, time, units)
+
+    @tf.function
+    def mine_backward(x):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(rnn_unroll(cell, x)[1])
+        return tape.gradient(loss, [cell.W_xh, cell.W_hh])
+
+    @tf.function
+    def keras_backward(x):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(keras_rnn(x))
+        return tape.gradient(loss, keras_rnn.trainable_weights)
+
+    return {"forward": (mine_forward, keras_forward), "forward+backward": (mine_backward, keras_backward)}
+
+
+def seconds(fn, x):
+    start = time.perf_counter()
+    for tensor in tf.nest.flatten(fn(x)):
+        tensor.numpy()  # wait for the result
+    return time.perf_counter() - start
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=20, help="timed calls per contender (median)")
+    args = parser.parse_args()
+    config.seed_everything(0)
+    x = tf.random.normal((BATCH, STEPS, INPUT_DIM))
+    print(f"batch {BATCH}, {STEPS} steps, {UNITS} units; median of {args.rounds} interleaved calls")
+    print(f"{'':18} {'MyRNNCell':>11} {'SimpleRNN':>11} {'ratio':>7}")
+    worst = 0.0
+    for name, (mine, reference) in build().items():
+        for fn in (mine, reference):  # trace and warm up
+            seconds(fn, x), seconds(fn, x)
+        times = np.array([(seconds(mine, x), seconds(reference, x)) for _ in range(args.rounds)])
+        mine_s, reference_s = np.median(times, axis=0)
+        ratio = mine_s / reference_s
+        worst = max(worst, ratio)
+        print(f"{name:18} {mine_s * 1e3:>8.2f} ms {reference_s * 1e3:>8.2f} ms {ratio:>6.2f}x")
+    verdict = "meets" if worst <= TARGET_RATIO else "MISSES"
+    print(f"worst ratio {worst:.2f}x {verdict} the target of <= {TARGET_RATIO:g}x")
+
+
+if __name__ == "__main__":
+    main()

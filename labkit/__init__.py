@@ -1,0 +1,28 @@
+"""labkit — the plumbing behind the Sequence Modeling Labs notebooks.
+
+The lessons themselves (cells, gates, attention) live in ``notebooks/``; labkit holds what
+is not the lesson: configuration and seeds, vocabularies and batches, plots, self-checks,
+notebook utilities and results recording.
+
+Importing labkit is cheap: submodules load on first use (``labkit.text``), and none of them
+imports TensorFlow or music21 until a function that needs it is called.
+"""
+
+import importlib
+import os
+
+# TensorFlow's C++ INFO/WARNING lines are noise for students; set before TF is imported.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+__version__ = "0.1.0"
+__all__ = ["checks", "config", "notebooks", "plots", "results", "text"]
+
+
+def __getattr__(name):
+    if name in __all__:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'labkit' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

@@ -1,0 +1,110 @@
+"""Student self-checks: ``[PASS] name`` or ``[FAIL] name: what is wrong and how to fix it``.
+
+A check never shows a raw traceback. It compares with invariants and references (shapes,
+NumPy re-computations, Keras' own layers), never with floats saved from an earlier run.
+
+    checks.check("bag of words", lambda: checks.expect(a.shape == b.shape, "..."))
+    checks.rnn_cell(MyRNNCell)        # the lesson 01 exercise
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+class CheckFailed(Exception):
+    """Raised inside a check; its message tells the student what to fix."""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    passed: bool
+    message: str = ""
+
+    def __bool__(self):
+        return self.passed
+
+    def __str__(self):
+        return f"[PASS] {self.name}" if self.passed else f"[FAIL] {self.name}: {self.message}"
+
+
+def _one_line(text):
+    return " ".join(str(text).split())
+
+
+def check(name, test, *args, **kwargs):
+    """Run ``test(*args, **kwargs)``, print ``[PASS]``/``[FAIL]`` and return a CheckResult.
+
+    ``test`` signals failure by raising :class:`CheckFailed` (or AssertionError); any
+    other exception is reported in one line as a failure too.
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"name: expected a non-empty str, got {name!r}")
+    if not callable(test):
+        raise TypeError(f"test: expected a callable, got {type(test).__name__}")
+    try:
+        test(*args, **kwargs)
+    except (CheckFailed, AssertionError) as error:
+        message = _one_line(error) or "the check's condition does not hold"
+    except NotImplementedError as error:
+        message = _one_line(f"not implemented yet ({error})" if str(error) else "not implemented yet")
+    except Exception as error:  # a student's bug: report it, don't show a traceback
+        message = _one_line(f"your code raised {type(error).__name__}: {error}")
+    else:
+        message = ""
+    result = CheckResult(name, not message, message)
+    print(result)
+    return result
+
+
+def expect(condition, message):
+    """Fail the current check with ``message`` unless ``condition`` holds."""
+    if not condition:
+        raise CheckFailed(message)
+
+
+def expect_shape(value, shape, what):
+    """Fail unless ``value`` has ``shape`` (None in ``shape`` matches any size)."""
+    actual = tuple(np.shape(value))
+    shape = tuple(shape)
+    matches = len(actual) == len(shape) and all(e is None or a == e for a, e in zip(actual, shape))
+    expect(matches, f"{what} has shape {actual}, expected {shape}")
+
+
+def expect_close(actual, expected, what, atol=1e-5):
+    """Fail unless ``actual`` equals ``expected`` elementwise within ``atol``."""
+    actual, expected = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
+    expect_shape(actual, expected.shape, what)
+    error = float(np.max(np.abs(actual - expected))) if actual.size else 0.0
+    expect(error <= atol, f"{what} differs from the reference by up to {error:.3g} (allowed {atol:g})")
+
+
+def rnn_cell(cell_class, rnn_units=4, input_dim=3, output_dim=2, batch=5, seed=0):
+    """Lesson 01 self-check: ``cell_class(rnn_units, input_dim, output_dim)`` is the
+    lecture's cell, h_new = tanh(W_hh h + W_xh x), y = W_hy h_new, for a batch."""
+
+    def test():
+        cell = cell_class(rnn_units, input_dim, output_dim)
+        for attr, shape, hint in (
+            ("W_xh", (rnn_units, input_dim), "(rnn_units, input_dim)"),
+            ("W_hh", (rnn_units, rnn_units), "(rnn_units, rnn_units)"),
+            ("W_hy", (output_dim, rnn_units), "(output_dim, rnn_units)"),
+        ):
+            expect(hasattr(cell, attr), f"the cell has no attribute {attr}; create it in __init__")
+            expect_shape(getattr(cell, attr), shape, f"{attr} {hint}")
+        rng = np.random.default_rng(seed)
+        x = rng.normal(size=(batch, input_dim)).astype("float32")  # (batch, input_dim)
+        h = rng.normal(size=(batch, rnn_units)).astype("float32")  # (batch, rnn_units)
+        out = cell(x, h)
+        expect(isinstance(out, (tuple, list)) and len(out) == 2,
+               "call(x, h) must return a pair (y, h_new)")
+        y, h_new = (np.asarray(t) for t in out)
+        expect_shape(h_new, (batch, rnn_units), "h_new (batch, rnn_units)")
+        expect_shape(y, (batch, output_dim), "y (batch, output_dim)")
+        W_xh, W_hh, W_hy = (np.asarray(getattr(cell, a)) for a in ("W_xh", "W_hh", "W_hy"))
+        h_ref = np.tanh(h @ W_hh.T + x @ W_xh.T)  # (batch, rnn_units)
+        expect_close(h_new, h_ref, "h_new (use matrix products, not elementwise *, and tanh)")
+        expect_close(y, h_new @ W_hy.T, "y (y = W_hy h_new, computed from the *new* state)")
+
+    return check("MyRNNCell", test)

@@ -1,0 +1,138 @@
+"""Notebook files: keep them clean, pin checked outputs, reuse the lesson's own code.
+
+- :func:`strip` clears outputs and execution counts, except in cells marked
+  ``# NBVAL_CHECK_OUTPUT`` (their stored output is what nbval compares against).
+- :func:`pin` executes a notebook (fast mode under ``make pin``) and stores only the pinned
+  cells' outputs.
+- :func:`load_definitions` runs a lesson's imports and the named top-level classes and
+  functions from its code cells, so benchmarks and tests use the notebook's code rather
+  than a copy of it::
+
+      MyRNNCell = load_definitions("01_rnn_from_scratch", ["MyRNNCell"])["MyRNNCell"]
+"""
+
+import ast
+import json
+import linecache
+from pathlib import Path
+
+from labkit import config
+
+PIN_MARK = "NBVAL_CHECK_OUTPUT"
+
+
+def notebook_path(notebook):
+    """Resolve a lesson name ('01_rnn_from_scratch') or a path to an existing .ipynb."""
+    path = Path(notebook)
+    if path.suffix != ".ipynb":
+        path = config.NOTEBOOKS_DIR / f"{notebook}.ipynb"
+    if not path.is_file():
+        raise FileNotFoundError(f"notebook: no notebook at {path}")
+    return path
+
+
+def read(notebook):
+    """The notebook as a dict (nbformat 4 JSON); a one-line error if it is malformed."""
+    path = notebook_path(notebook)
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"notebook: {path} is not valid notebook JSON ({error})") from None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise ValueError(f"notebook: {path} has no 'cells' list; is it a Jupyter notebook?")
+    return nb
+
+
+def _source(cell):
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def is_pinned(cell):
+    return cell.get("cell_type") == "code" and PIN_MARK in _source(cell)
+
+
+def _strip_cells(nb):
+    for cell in nb["cells"]:
+        if cell.get("cell_type") != "code":
+            continue
+        cell["execution_count"] = None
+        if is_pinned(cell):
+            # stderr (TensorFlow log lines) is never part of a pinned output
+            cell["outputs"] = [o for o in cell.get("outputs", [])
+                               if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            for output in cell["outputs"]:
+                if "execution_count" in output:
+                    output["execution_count"] = None
+        else:
+            cell["outputs"] = []
+        cell.setdefault("metadata", {}).pop("execution", None)
+    nb.get("metadata", {}).pop("widgets", None)
+    return nb
+
+
+def _write(path, nb):
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def strip(notebook):
+    """Clear outputs except pinned cells, in place. Returns True if the file changed."""
+    path = notebook_path(notebook)
+    before = path.read_text(encoding="utf-8")
+    _write(path, _strip_cells(read(path)))
+    return path.read_text(encoding="utf-8") != before
+
+
+def unpinned_outputs(notebook):
+    """Indices of code cells that carry outputs but are not pinned (should be none)."""
+    return [i for i, cell in enumerate(read(notebook)["cells"])
+            if cell.get("cell_type") == "code" and cell.get("outputs") and not is_pinned(cell)]
+
+
+def pin(notebook, timeout=900):
+    """Execute the notebook in its folder and store only the pinned cells' outputs."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    path = notebook_path(notebook)
+    nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    _write(path, _strip_cells(json.loads(nbformat.writes(nb))))
+    return path
+
+
+def _code_without_magics(source):
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                     for line in source.splitlines())
+
+
+def load_definitions(notebook, names):
+    """Execute the notebook's imports and the named top-level defs; return {name: object}."""
+    if isinstance(names, str) or not names:
+        raise ValueError("names: expected a non-empty list of class/function names")
+    wanted, imports, found = set(names), [], {}
+    for index, cell in enumerate(read(notebook)["cells"]):
+        if cell.get("cell_type") != "code":
+            continue
+        try:
+            tree = ast.parse(_code_without_magics(_source(cell)))
+        except SyntaxError as error:
+            raise ValueError(f"notebook: code cell {index} does not parse ({error.msg})") from None
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                imports.append(node)
+            elif isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in wanted:
+                found[node.name] = node
+    missing = wanted - set(found)
+    if missing:
+        raise ValueError(f"names: {sorted(missing)} not defined at top level in {notebook}")
+    module = ast.Module(body=imports + [found[n] for n in names], type_ignores=[])
+    # Register the source so tracebacks, inspect and tf.function's AutoGraph can read it.
+    source = ast.unparse(module) + "\n"
+    filename = f"<lesson {notebook_path(notebook).stem}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace = {"__name__": f"lesson_{notebook_path(notebook).stem}"}
+    exec(compile(source, filename, "exec"), namespace)  # noqa: S102
+    return {name: namespace[name] for name in names}

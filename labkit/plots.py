@@ -1,0 +1,108 @@
+"""Plots a picture beats a table for: loss curves, static and live during training.
+
+Functions return a ``matplotlib.figure.Figure`` that is not registered with pyplot, so a
+notebook shows it exactly once (as the cell's value, or with ``display(fig)``) and tests can
+inspect its data without a screen.
+"""
+
+import io
+import math
+
+import numpy as np
+
+
+def _new_figure(figsize=(6, 3.5)):
+    from matplotlib.figure import Figure
+
+    class NotebookFigure(Figure):
+        """A Figure that Jupyter shows as a PNG even when pyplot was never imported."""
+
+        def _repr_png_(self):
+            buffer = io.BytesIO()
+            self.savefig(buffer, format="png", dpi=100)
+            return buffer.getvalue()
+
+    fig = NotebookFigure(figsize=figsize, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def _as_curve(losses, name="losses"):
+    try:
+        values = np.asarray(losses, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name}: expected a sequence of numbers") from None
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"{name}: expected a non-empty 1-D sequence of numbers, got shape {values.shape}")
+    return values
+
+
+def loss_curve(losses, *, title="Training loss", xlabel="step", ylabel="loss", logy=False,
+               smooth=0):
+    """Plot a loss per step. ``smooth`` > 1 overlays a running mean over that many steps.
+
+    Returns the Figure; ``fig.axes[0].lines[0].get_ydata()`` are the raw losses.
+    """
+    values = _as_curve(losses)
+    if not isinstance(smooth, int) or smooth < 0:
+        raise ValueError(f"smooth: expected an int >= 0, got {smooth!r}")
+    fig, ax = _new_figure()
+    steps = np.arange(1, values.size + 1)
+    ax.plot(steps, values, color="tab:blue", alpha=0.45 if smooth > 1 else 1.0, label=ylabel)
+    if 1 < smooth <= values.size:
+        kernel = np.ones(smooth) / smooth
+        ax.plot(steps[smooth - 1 :], np.convolve(values, kernel, mode="valid"),
+                color="tab:blue", label=f"mean of {smooth}")
+        ax.legend()
+    if logy:
+        ax.set_yscale("log")
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+class LiveLoss:
+    """A loss curve that redraws in place while a notebook trains.
+
+        live = LiveLoss("MyRNN training", every=20)
+        for step in range(n):
+            live.update(float(loss))
+        live.close()      # final picture; live.losses holds every value
+
+    Outside a notebook it only collects the values.
+    """
+
+    def __init__(self, title="Training loss", every=10, ylabel="loss"):
+        if not isinstance(every, int) or every < 1:
+            raise ValueError(f"every: expected an int >= 1, got {every!r}")
+        self.title, self.every, self.ylabel = title, every, ylabel
+        self.losses = []
+        self._handle = None
+
+    def update(self, loss):
+        loss = float(loss)
+        if math.isnan(loss):
+            raise ValueError(f"loss: got NaN at step {len(self.losses) + 1} (training diverged)")
+        self.losses.append(loss)
+        if len(self.losses) % self.every == 0:
+            self._draw()
+
+    def close(self):
+        """Draw the final curve and return it as a Figure."""
+        if not self.losses:
+            raise ValueError("LiveLoss.close: no losses were recorded (call update first)")
+        return self._draw()
+
+    def _draw(self):
+        fig = loss_curve(self.losses, title=self.title, ylabel=self.ylabel)
+        try:
+            from IPython import get_ipython
+            from IPython.display import display
+        except ImportError:
+            return fig
+        if get_ipython() is None:
+            return fig
+        if self._handle is None:
+            self._handle = display(fig, display_id=True)
+        else:
+            self._handle.update(fig)
+        return fig

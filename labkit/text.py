@@ -1,0 +1,154 @@
+"""Text as numbers: tokens, vocabularies, padding and next-step (x, y) pairs.
+
+The lecture's three steps to feed language to a network: a *vocabulary* of tokens,
+*indexing* (token -> integer id), then an embedding (one-hot or learned, done in Keras).
+Everything here is NumPy; nothing imports TensorFlow.
+
+    vocab = Vocabulary.build(words("i love recurrent neural networks"))
+    ids = vocab.encode(words("i love networks"))          # (3,) int32
+    x, y = shift_targets(ids)                              # x = ids[:-1], y = ids[1:]
+"""
+
+import re
+from collections import Counter
+
+import numpy as np
+
+PAD, UNK = "<pad>", "<unk>"
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
+
+
+def words(text):
+    """Lower-case word tokens; punctuation marks become tokens of their own.
+
+    >>> words("The food was good, not bad!")
+    ['the', 'food', 'was', 'good', ',', 'not', 'bad', '!']
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text: expected a str, got {type(text).__name__}")
+    return _WORD.findall(text.lower())
+
+
+class Vocabulary:
+    """A fixed token <-> id mapping. Ids 0.. are the ``specials``, then tokens.
+
+    With the default specials, id 0 is ``<pad>`` (for padding) and id 1 is ``<unk>``
+    (for tokens not seen when the vocabulary was built).
+    """
+
+    def __init__(self, tokens, specials=(PAD, UNK)):
+        tokens = list(specials) + [t for t in tokens if t not in set(specials)]
+        if not all(isinstance(t, str) for t in tokens):
+            raise TypeError("tokens: expected str tokens")
+        if len(set(tokens)) != len(tokens):
+            raise ValueError("tokens: expected unique tokens, got duplicates")
+        if not tokens:
+            raise ValueError("tokens: expected at least one token")
+        self.id_to_token = tokens
+        self.token_to_id = {t: i for i, t in enumerate(tokens)}
+        self.specials = tuple(specials)
+
+    @classmethod
+    def build(cls, tokens, min_count=1, specials=(PAD, UNK)):
+        """Vocabulary of the tokens seen at least ``min_count`` times, most frequent first.
+
+        ``tokens`` is an iterable of str (a str is taken as its characters); ties are
+        broken alphabetically so the ids are deterministic.
+        """
+        if not isinstance(min_count, int) or min_count < 1:
+            raise ValueError(f"min_count: expected an int >= 1, got {min_count!r}")
+        counts = Counter(tokens)
+        kept = sorted((t for t, c in counts.items() if c >= min_count),
+                      key=lambda t: (-counts[t], t))
+        return cls(kept, specials=specials)
+
+    def __len__(self):
+        return len(self.id_to_token)
+
+    def __contains__(self, token):
+        return token in self.token_to_id
+
+    def __repr__(self):
+        preview = ", ".join(repr(t) for t in self.id_to_token[:8])
+        return f"Vocabulary({len(self)} tokens: {preview}{', ...' if len(self) > 8 else ''})"
+
+    def encode(self, tokens):
+        """Token ids, shape (len(tokens),) int32. Unknown tokens map to ``<unk>``."""
+        if isinstance(tokens, str):
+            tokens = list(tokens)
+        unk = self.token_to_id.get(UNK)
+        ids = []
+        for token in tokens:
+            idx = self.token_to_id.get(token, unk)
+            if idx is None:
+                raise ValueError(f"tokens: {token!r} is not in the vocabulary (and no {UNK})")
+            ids.append(idx)
+        return np.asarray(ids, dtype=np.int32)
+
+    def decode(self, ids, sep=None):
+        """Tokens for ``ids``; joined with ``sep`` into one string if ``sep`` is given."""
+        ids = np.asarray(ids)
+        if ids.ndim != 1 or (ids.size and not np.issubdtype(ids.dtype, np.integer)):
+            raise ValueError(f"ids: expected a 1-D sequence of ints, got shape {ids.shape}")
+        if ids.size and (ids.min() < 0 or ids.max() >= len(self)):
+            raise ValueError(f"ids: expected values in [0, {len(self)}), got {ids.min()}..{ids.max()}")
+        tokens = [self.id_to_token[i] for i in ids]
+        return tokens if sep is None else sep.join(tokens)
+
+    def bag_of_words(self, tokens):
+        """Token counts, shape (len(vocab),) int32: the order of ``tokens`` is lost."""
+        return np.bincount(self.encode(tokens), minlength=len(self)).astype(np.int32)
+
+
+def pad(sequences, pad_id=0, length=None):
+    """Stack variable-length id sequences into one array, padding at the end.
+
+    Returns ``(ids, mask)``: ids (n, length) int32, mask (n, length) bool, True where a
+    real token is. ``length`` defaults to the longest sequence; longer ones raise.
+    """
+    sequences = [np.asarray(s) for s in sequences]
+    if not sequences:
+        raise ValueError("sequences: expected at least one sequence")
+    if any(s.ndim != 1 for s in sequences):
+        raise ValueError("sequences: expected 1-D sequences of ids")
+    longest = max(len(s) for s in sequences)
+    length = longest if length is None else length
+    if not isinstance(length, int) or length < 1:
+        raise ValueError(f"length: expected an int >= 1, got {length!r}")
+    if longest > length:
+        raise ValueError(f"length: a sequence has {longest} tokens, more than length={length}")
+    ids = np.full((len(sequences), length), pad_id, dtype=np.int32)  # (n, length)
+    mask = np.zeros((len(sequences), length), dtype=bool)  # (n, length)
+    for row, seq in enumerate(sequences):
+        ids[row, : len(seq)] = seq
+        mask[row, : len(seq)] = True
+    return ids, mask
+
+
+def shift_targets(ids):
+    """Next-step pairs: x = ids[..., :-1], y = ids[..., 1:] (y[t] is the token after x[t])."""
+    ids = np.asarray(ids)
+    if ids.ndim < 1 or ids.shape[-1] < 2:
+        raise ValueError(f"ids: expected at least 2 steps on the last axis, got shape {ids.shape}")
+    return ids[..., :-1], ids[..., 1:]
+
+
+def next_step_batch(ids, seq_length, batch_size, rng):
+    """A random batch of windows from one long id stream (e.g. a character corpus).
+
+    Returns ``(x, y)``, each (batch_size, seq_length) int32, with y shifted one step
+    ahead of x. ``rng`` is a ``numpy.random.Generator``.
+    """
+    ids = np.asarray(ids)
+    if ids.ndim != 1:
+        raise ValueError(f"ids: expected a 1-D stream, got shape {ids.shape}")
+    for name, value in (("seq_length", seq_length), ("batch_size", batch_size)):
+        if not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name}: expected an int >= 1, got {value!r}")
+    if len(ids) < seq_length + 1:
+        raise ValueError(f"ids: stream of {len(ids)} ids is shorter than seq_length + 1")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError("rng: expected a numpy.random.Generator (np.random.default_rng(seed))")
+    starts = rng.integers(0, len(ids) - seq_length, size=batch_size)
+    windows = np.stack([ids[s : s + seq_length + 1] for s in starts]).astype(np.int32)
+    return shift_targets(windows)  # each (batch_size, seq_length)

@@ -1,0 +1,95 @@
+import re
+
+import numpy as np
+import pytest
+
+from labkit import checks
+
+
+class NumpyRNNCell:
+    """A correct cell in plain NumPy: the check must not depend on Keras."""
+
+    def __init__(self, rnn_units, input_dim, output_dim):
+        rng = np.random.default_rng(1)
+        self.W_xh = rng.normal(size=(rnn_units, input_dim))
+        self.W_hh = rng.normal(size=(rnn_units, rnn_units)) * 0.3
+        self.W_hy = rng.normal(size=(output_dim, rnn_units))
+
+    def __call__(self, x, h):
+        h_new = np.tanh(h @ self.W_hh.T + x @ self.W_xh.T)
+        return h_new @ self.W_hy.T, h_new
+
+
+class ElementwiseCell(NumpyRNNCell):
+    """The slide's bug: `*` instead of a matrix product."""
+
+    def __call__(self, x, h):
+        h_new = np.tanh(h * np.diag(self.W_hh) + x @ self.W_xh.T)
+        return h_new @ self.W_hy.T, h_new
+
+
+class OldStateOutputCell(NumpyRNNCell):
+    def __call__(self, x, h):
+        return h @ self.W_hy.T, super().__call__(x, h)[1]
+
+
+class TransposedCell(NumpyRNNCell):
+    def __init__(self, rnn_units, input_dim, output_dim):
+        super().__init__(rnn_units, input_dim, output_dim)
+        self.W_xh = self.W_xh.T
+
+
+class CrashingCell(NumpyRNNCell):
+    def __call__(self, x, h):
+        raise KeyError("oops")
+
+
+class TodoCell(NumpyRNNCell):
+    def __call__(self, x, h):
+        raise NotImplementedError("Exercise 1: write call")
+
+
+def test_correct_cell_passes(capsys):
+    result = checks.rnn_cell(NumpyRNNCell)
+    assert result and capsys.readouterr().out == "[PASS] MyRNNCell\n"
+
+
+@pytest.mark.parametrize("cell, hint", [
+    (ElementwiseCell, "not elementwise"),
+    (OldStateOutputCell, r"computed from the \*new\* state"),
+    (TransposedCell, r"W_xh \(rnn_units, input_dim\) has shape \(3, 4\), expected \(4, 3\)"),
+    (CrashingCell, "your code raised KeyError: 'oops'"),
+    (TodoCell, r"not implemented yet \(Exercise 1: write call\)"),
+])
+def test_buggy_cells_fail_with_a_hint_and_no_traceback(capsys, cell, hint):
+    result = checks.rnn_cell(cell)
+    out = capsys.readouterr().out
+    assert not result and out.startswith("[FAIL] MyRNNCell: ")
+    assert out.count("\n") == 1 and "Traceback" not in out
+    assert re.search(hint, out), out
+
+
+def test_check_reports_assertions_and_returns_results(capsys):
+    def test():
+        raise AssertionError("one is not two")  # what a plain `assert` raises in a notebook
+
+    assert checks.check("ok", lambda: None).passed
+    failed = checks.check("arith", test)
+    assert (failed.name, failed.passed, failed.message) == ("arith", False, "one is not two")
+    assert capsys.readouterr().out.splitlines() == ["[PASS] ok", "[FAIL] arith: one is not two"]
+
+
+def test_expect_helpers():
+    checks.expect_shape(np.zeros((2, 3)), (None, 3), "x")
+    with pytest.raises(checks.CheckFailed, match=r"^x has shape \(2, 3\), expected \(2, 4\)$"):
+        checks.expect_shape(np.zeros((2, 3)), (2, 4), "x")
+    checks.expect_close([1.0, 2.0], [1.0, 2.0 + 1e-7], "y")
+    with pytest.raises(checks.CheckFailed, match=r"^y differs from the reference by up to 0.1"):
+        checks.expect_close([1.0, 2.0], [1.0, 2.1], "y")
+
+
+def test_check_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="^name: expected a non-empty str"):
+        checks.check("", lambda: None)
+    with pytest.raises(TypeError, match="^test: expected a callable, got int"):
+        checks.check("x", 3)

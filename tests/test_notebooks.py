@@ -1,0 +1,91 @@
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from labkit import checks, config, notebooks
+
+LESSONS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+def _code(source, outputs=()):
+    return {"cell_type": "code", "metadata": {}, "execution_count": 3, "source": source,
+            "outputs": list(outputs)}
+
+
+def _write_nb(path, cells):
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    return path
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.name)
+def test_lessons_are_stored_without_outputs_except_pinned_cells(lesson):
+    assert notebooks.unpinned_outputs(lesson) == []
+    cells = notebooks.read(lesson)["cells"]
+    assert all(c.get("execution_count") is None for c in cells if c["cell_type"] == "code")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.name)
+def test_lessons_never_shell_out_to_install_or_download(lesson):
+    code = [notebooks._source(c) for c in notebooks.read(lesson)["cells"] if c["cell_type"] == "code"]
+    for line in "\n".join(code).splitlines():
+        assert not line.lstrip().startswith(("!", "%pip", "%conda")), line
+
+
+def test_strip_keeps_only_pinned_outputs_without_stderr(tmp_path):
+    stdout = {"output_type": "stream", "name": "stdout", "text": "kept\n"}
+    stderr = {"output_type": "stream", "name": "stderr", "text": "tf noise\n"}
+    path = _write_nb(tmp_path / "a.ipynb", [_code("print(1)", [stdout]),
+                                             _code("# NBVAL_CHECK_OUTPUT\nprint(2)", [stdout, stderr])])
+    assert notebooks.strip(path) is True
+    cells = json.loads(path.read_text())["cells"]
+    assert cells[0]["outputs"] == [] and cells[1]["outputs"] == [stdout]
+    assert [c["execution_count"] for c in cells] == [None, None]
+    assert notebooks.strip(path) is False  # already clean
+
+
+def test_read_gives_one_line_errors_for_malformed_notebooks(tmp_path):
+    (tmp_path / "broken.ipynb").write_text("{not json")
+    with pytest.raises(ValueError, match=r"^notebook: .*broken.ipynb is not valid notebook JSON"):
+        notebooks.read(tmp_path / "broken.ipynb")
+    (tmp_path / "list.ipynb").write_text("[]")
+    with pytest.raises(ValueError, match="has no 'cells' list"):
+        notebooks.read(tmp_path / "list.ipynb")
+    with pytest.raises(FileNotFoundError, match="^notebook: no notebook at"):
+        notebooks.read("no_such_lesson")
+
+
+def test_load_definitions_runs_imports_and_named_defs_only(tmp_path):
+    path = _write_nb(tmp_path / "lesson.ipynb", [
+        _code("%matplotlib inline\nimport math\nraise SystemExit('cells are not run')"),
+        _code("def area(r):\n    return math.pi * r * r\n\nprint('not run')"),
+    ])
+    area = notebooks.load_definitions(path, ["area"])["area"]
+    assert area(1.0) == pytest.approx(np.pi)
+    with pytest.raises(ValueError, match=r"^names: \['volume'\] not defined at top level"):
+        notebooks.load_definitions(path, ["volume"])
+    with pytest.raises(ValueError, match="^names: expected a non-empty list"):
+        notebooks.load_definitions(path, "area")
+
+
+def test_lesson_01_cell_is_the_lectures_rnn_and_equals_simplernn():
+    """The notebook's own MyRNNCell and rnn_unroll (not a copy) against Keras' SimpleRNN."""
+    keras = pytest.importorskip("keras")
+    lesson = notebooks.load_definitions("01_rnn_from_scratch", ["MyRNNCell", "rnn_unroll"])
+    assert checks.rnn_cell(lesson["MyRNNCell"])
+    cell = lesson["MyRNNCell"](16, 7, 5)
+    x = np.random.default_rng(0).normal(size=(4, 20, 7)).astype("float32")
+    mask = np.arange(20)[None, :] < np.array([[20], [13], [4], [1]])
+    ys, hs = lesson["rnn_unroll"](cell, x, mask)
+    assert tuple(ys.shape) == (4, 20, 5) and tuple(hs.shape) == (4, 20, 16)
+    reference = keras.layers.SimpleRNN(16, use_bias=False, return_sequences=True, return_state=True)
+    reference.build((None, 20, 7))
+    reference.set_weights([np.asarray(cell.W_xh).T, np.asarray(cell.W_hh).T])
+    seq, last = reference(x, mask=mask)
+    assert np.max(np.abs(np.asarray(hs)[mask] - np.asarray(seq)[mask])) <= 1e-5
+    assert np.max(np.abs(np.asarray(hs)[:, -1] - np.asarray(last))) <= 1e-5
+
+
+def test_notebook_path_resolves_lesson_names():
+    assert notebooks.notebook_path("01_rnn_from_scratch") == Path(LESSONS[0])

@@ -1,0 +1,49 @@
+"""labkit as a package: cheap import, the CLI, and the committed results files."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from labkit import config
+
+
+def _python(code, **kwargs):
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          **kwargs)
+
+
+def test_importing_labkit_does_not_import_tensorflow_or_music21():
+    code = ("import sys, labkit; from labkit import checks, config, notebooks, plots, results, text\n"
+            "heavy = [m for m in ('tensorflow', 'keras', 'music21') if m in sys.modules]\n"
+            "assert not heavy, heavy")
+    run = _python(code)
+    assert run.returncode == 0, run.stderr
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    import labkit
+
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        labkit.nope  # noqa: B018
+
+
+def test_cli_results_prints_a_markdown_table():
+    run = _python("from labkit.__main__ import main; raise SystemExit(main(['results']))")
+    assert run.returncode == 0 and run.stdout.startswith("| notebook | metric | value |")
+
+
+def test_cli_strip_reports_malformed_notebooks_in_one_line(tmp_path):
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text("{")
+    run = _python(f"from labkit.__main__ import main; raise SystemExit(main(['strip', {str(bad)!r}]))")
+    assert run.returncode == 2
+    assert run.stderr.startswith("labkit strip: notebook:") and run.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("path", sorted((config.REPO_ROOT / "results").glob("*.json")), ids=lambda p: p.name)
+def test_committed_results_are_full_mode_runs(path):
+    payload = json.loads(path.read_text())
+    assert payload["mode"] == "full" and payload["notebook"] == path.stem and payload["metrics"]
+    assert (config.NOTEBOOKS_DIR / f"{path.stem}.ipynb").is_file()

@@ -1,0 +1,115 @@
+import numpy as np
+import pytest
+
+from labkit import text
+from labkit.text import PAD, UNK, Vocabulary
+
+
+def test_words_lowercases_and_splits_punctuation():
+    assert text.words("The food was good, not bad!") == ["the", "food", "was", "good", ",", "not", "bad", "!"]
+    assert text.words("don't STOP") == ["don't", "stop"]
+    assert text.words("") == []
+
+
+def test_words_rejects_non_strings():
+    with pytest.raises(TypeError, match=r"^text: expected a str, got list$"):
+        text.words(["a"])
+
+
+def test_vocabulary_build_orders_by_frequency_then_alphabet():
+    vocab = Vocabulary.build(["b", "a", "c", "a", "b", "a"])
+    assert vocab.id_to_token == [PAD, UNK, "a", "b", "c"]
+    assert len(vocab) == 5 and "a" in vocab and "z" not in vocab
+    assert Vocabulary.build(["x", "y", "y"], min_count=2).id_to_token == [PAD, UNK, "y"]
+
+
+def test_encode_decode_round_trip_and_unknown_tokens():
+    vocab = Vocabulary.build(text.words("i love recurrent neural networks"))
+    ids = vocab.encode(["i", "love", "transformers"])
+    assert ids.dtype == np.int32 and ids.shape == (3,)
+    assert vocab.decode(ids) == ["i", "love", UNK]
+    assert vocab.decode(vocab.encode(["neural", "networks"]), sep=" ") == "neural networks"
+
+
+def test_character_vocabulary_treats_a_string_as_characters():
+    vocab = Vocabulary.build("abcab", specials=())
+    assert vocab.decode(vocab.encode("cab"), sep="") == "cab"
+
+
+def test_encode_without_unk_names_the_token():
+    vocab = Vocabulary(["a", "b"], specials=())
+    with pytest.raises(ValueError, match=r"^tokens: 'z' is not in the vocabulary"):
+        vocab.encode(["a", "z"])
+
+
+@pytest.mark.parametrize("bad_ids, pattern", [([[1, 2]], "1-D"), ([0.5], "1-D"), ([7], r"\[0, 4\)"),
+                                              ([-1], r"\[0, 4\)")])
+def test_decode_rejects_bad_ids(bad_ids, pattern):
+    vocab = Vocabulary(["a", "b"])
+    with pytest.raises(ValueError, match=f"^ids: expected.*{pattern}"):
+        vocab.decode(bad_ids)
+
+
+def test_vocabulary_rejects_bad_construction():
+    with pytest.raises(ValueError, match="^tokens: expected unique"):
+        Vocabulary(["a", "a"])
+    with pytest.raises(ValueError, match="^tokens: expected at least one"):
+        Vocabulary([], specials=())
+    with pytest.raises(TypeError, match="^tokens: expected str"):
+        Vocabulary([1, 2])
+    with pytest.raises(ValueError, match="^min_count: expected an int >= 1"):
+        Vocabulary.build(["a"], min_count=0)
+
+
+def test_bag_of_words_is_order_free_counts():
+    vocab = Vocabulary.build(text.words("good bad not"))
+    good_not_bad = vocab.bag_of_words(text.words("good , not bad"))
+    assert np.array_equal(good_not_bad, vocab.bag_of_words(text.words("bad , not good")))
+    assert good_not_bad.sum() == 4 and good_not_bad[vocab.token_to_id[UNK]] == 1  # ',' is unknown
+
+
+def test_pad_stacks_and_masks():
+    ids, mask = text.pad([[5, 6, 7], [8]])
+    assert ids.tolist() == [[5, 6, 7], [8, 0, 0]]
+    assert mask.tolist() == [[True, True, True], [True, False, False]]
+    ids, mask = text.pad([[1]], pad_id=9, length=3)
+    assert ids.tolist() == [[1, 9, 9]] and mask.sum() == 1
+
+
+@pytest.mark.parametrize("sequences, kwargs, pattern", [
+    ([], {}, "^sequences: expected at least one"),
+    ([[[1]]], {}, "^sequences: expected 1-D"),
+    ([[1, 2, 3]], {"length": 2}, "^length: a sequence has 3 tokens"),
+    ([[1]], {"length": 0}, "^length: expected an int >= 1"),
+])
+def test_pad_rejects_bad_input(sequences, kwargs, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        text.pad(sequences, **kwargs)
+
+
+def test_shift_targets_pairs_each_step_with_the_next():
+    x, y = text.shift_targets(np.array([[1, 2, 3, 4]]))
+    assert x.tolist() == [[1, 2, 3]] and y.tolist() == [[2, 3, 4]]
+    with pytest.raises(ValueError, match="^ids: expected at least 2 steps"):
+        text.shift_targets([1])
+
+
+def test_next_step_batch_windows_come_from_the_stream():
+    stream = np.arange(100, dtype=np.int32)
+    x, y = text.next_step_batch(stream, seq_length=10, batch_size=4, rng=np.random.default_rng(0))
+    assert x.shape == y.shape == (4, 10) and x.dtype == np.int32
+    assert np.array_equal(y, x + 1)  # consecutive ids: every target is the next id
+    again, _ = text.next_step_batch(stream, 10, 4, rng=np.random.default_rng(0))
+    assert np.array_equal(x, again)
+
+
+@pytest.mark.parametrize("args, error, pattern", [
+    ((np.zeros((2, 2)), 1, 1, np.random.default_rng()), ValueError, "^ids: expected a 1-D stream"),
+    ((np.arange(5), 0, 1, np.random.default_rng()), ValueError, "^seq_length: expected an int >= 1"),
+    ((np.arange(5), 2, -1, np.random.default_rng()), ValueError, "^batch_size: expected an int >= 1"),
+    ((np.arange(5), 5, 1, np.random.default_rng()), ValueError, "^ids: stream of 5 ids is shorter"),
+    ((np.arange(5), 2, 1, 0), TypeError, "^rng: expected a numpy.random.Generator"),
+])
+def test_next_step_batch_rejects_bad_arguments(args, error, pattern):
+    with pytest.raises(error, match=pattern):
+        text.next_step_batch(*args)
