@@ -56,15 +56,13 @@ def _strip_cells(nb):
     for cell in nb["cells"]:
         if cell.get("cell_type") != "code":
             continue
-        cell["execution_count"] = None
         if is_pinned(cell):
-            # stderr (TensorFlow log lines) is never part of a pinned output
+            # stderr (TensorFlow log lines) is never part of a pinned output; the execution
+            # count stays, since nbval treats a cell with outputs but no count as unrun.
             cell["outputs"] = [o for o in cell.get("outputs", [])
                                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-            for output in cell["outputs"]:
-                if "execution_count" in output:
-                    output["execution_count"] = None
         else:
+            cell["execution_count"] = None
             cell["outputs"] = []
         cell.setdefault("metadata", {}).pop("execution", None)
     nb.get("metadata", {}).pop("widgets", None)
