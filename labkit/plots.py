@@ -5,14 +5,16 @@ notebook shows it exactly once (as the cell's value, or with ``display(fig)``) a
 inspect its data without a screen.
 """
 
+import functools
 import io
 import math
 
 import numpy as np
 
 
-def _new_figure(figsize=(6, 3.5)):
-    from matplotlib.figure import Figure
+@functools.cache
+def _figure_class():
+    from matplotlib.figure import Figure  # matplotlib loads on the first plot, not at import
 
     class NotebookFigure(Figure):
         """A Figure that Jupyter shows as a PNG even when pyplot was never imported."""
@@ -22,7 +24,11 @@ def _new_figure(figsize=(6, 3.5)):
             self.savefig(buffer, format="png", dpi=100)
             return buffer.getvalue()
 
-    fig = NotebookFigure(figsize=figsize, layout="constrained")
+    return NotebookFigure
+
+
+def _new_figure(figsize=(6, 3.5)):
+    fig = _figure_class()(figsize=figsize, layout="constrained")
     return fig, fig.add_subplot()
 
 

@@ -37,7 +37,8 @@ class Vocabulary:
     """
 
     def __init__(self, tokens, specials=(PAD, UNK)):
-        tokens = list(specials) + [t for t in tokens if t not in set(specials)]
+        special_set = set(specials)
+        tokens = list(specials) + [t for t in tokens if t not in special_set]
         if not all(isinstance(t, str) for t in tokens):
             raise TypeError("tokens: expected str tokens")
         if len(set(tokens)) != len(tokens):
