@@ -7,12 +7,13 @@ streams are left out of that comparison; stdout and rich outputs are still compa
 
 import nbval.plugin
 
+from labkit.notebooks import is_stderr
+
 _compare_streams = nbval.plugin.transform_streams_for_comparison
 
 
 def _without_stderr(outputs):
-    kept = [o for o in outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-    return _compare_streams(kept)
+    return _compare_streams([o for o in outputs if not is_stderr(o)])
 
 
 nbval.plugin.transform_streams_for_comparison = _without_stderr

@@ -52,6 +52,11 @@ def is_pinned(cell):
     return cell.get("cell_type") == "code" and PIN_MARK in _source(cell)
 
 
+def is_stderr(output):
+    """A stderr stream output (TensorFlow's log lines): never pinned, never compared."""
+    return output.get("output_type") == "stream" and output.get("name") == "stderr"
+
+
 def _strip_cells(nb):
     for cell in nb["cells"]:
         if cell.get("cell_type") != "code":
@@ -59,8 +64,7 @@ def _strip_cells(nb):
         if is_pinned(cell):
             # stderr (TensorFlow log lines) is never part of a pinned output; the execution
             # count stays, since nbval treats a cell with outputs but no count as unrun.
-            cell["outputs"] = [o for o in cell.get("outputs", [])
-                               if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            cell["outputs"] = [o for o in cell.get("outputs", []) if not is_stderr(o)]
         else:
             cell["execution_count"] = None
             cell["outputs"] = []
@@ -69,16 +73,19 @@ def _strip_cells(nb):
     return nb
 
 
-def _write(path, nb):
-    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+def _dumps(nb):
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
 def strip(notebook):
     """Clear outputs except pinned cells, in place. Returns True if the file changed."""
     path = notebook_path(notebook)
     before = path.read_text(encoding="utf-8")
-    _write(path, _strip_cells(read(path)))
-    return path.read_text(encoding="utf-8") != before
+    after = _dumps(_strip_cells(read(path)))
+    if after == before:
+        return False
+    path.write_text(after, encoding="utf-8")
+    return True
 
 
 def unpinned_outputs(notebook):
@@ -97,7 +104,7 @@ def pin(notebook, timeout=900):
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
-    _write(path, _strip_cells(json.loads(nbformat.writes(nb))))
+    path.write_text(_dumps(_strip_cells(json.loads(nbformat.writes(nb)))), encoding="utf-8")
     return path
 
 
