@@ -1,7 +1,7 @@
 """labkit — the plumbing behind the Sequence Modeling Labs notebooks.
 
 The lessons themselves (cells, gates, attention) live in ``notebooks/``; labkit holds what
-is not the lesson: configuration and seeds, vocabularies and batches, plots, self-checks,
+is not the lesson: configuration and seeds, datasets, vocabularies and batches, plots, self-checks,
 notebook utilities and results recording.
 
 Importing labkit is cheap: submodules load on first use (``labkit.text``), and none of them
@@ -15,7 +15,7 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 __version__ = "0.1.0"
-__all__ = ["checks", "config", "notebooks", "plots", "results", "text"]
+__all__ = ["checks", "config", "datasets", "notebooks", "plots", "results", "text", "training"]
 
 
 def __getattr__(name):

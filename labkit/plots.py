@@ -1,4 +1,5 @@
-"""Plots a picture beats a table for: loss curves, static and live during training.
+"""Plots a picture beats a table for: loss curves (static and live during training), curves
+over time steps or lags (gradient norms on a log scale, accuracy against sequence length).
 
 Functions return a ``matplotlib.figure.Figure`` that is not registered with pyplot, so a
 notebook shows it exactly once (as the cell's value, or with ``display(fig)``) and tests can
@@ -64,6 +65,45 @@ def loss_curve(losses, *, title="Training loss", xlabel="step", ylabel="loss", l
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
     ax.grid(alpha=0.3)
     return fig
+
+
+def lines(series, x=None, *, title="", xlabel="", ylabel="", logy=False, reference=None):
+    """Plot one line per entry of ``series`` ({label: y values}) against ``x``.
+
+    ``x`` defaults to 0, 1, 2, …; every series must have ``len(x)`` values. ``reference`` is
+    an optional ``(y, label)`` drawn as a dashed horizontal line (e.g. chance accuracy).
+    Non-finite values (a diverged run) and, on a log scale, zeros (an underflowed gradient)
+    are left out of the line rather than breaking the plot.
+    Returns the Figure; ``fig.axes[0].lines[i]`` holds series ``i`` in insertion order.
+    """
+    if not isinstance(series, dict) or not series:
+        raise ValueError("series: expected a non-empty dict {label: values}")
+    curves = {str(label): _as_curve(values, f"series[{label!r}]") for label, values in series.items()}
+    size = len(next(iter(curves.values())))
+    steps = np.arange(size) if x is None else _as_curve(x, "x")
+    for label, values in curves.items():
+        if values.size != steps.size:
+            raise ValueError(f"series[{label!r}]: expected {steps.size} values (one per x), "
+                             f"got {values.size}")
+    fig, ax = _new_figure()
+    for label, values in curves.items():
+        values = np.where(np.isfinite(values) & ((values > 0) | (not logy)), values, np.nan)
+        ax.plot(steps, values, label=label, marker="o" if steps.size <= 12 else None)
+    if reference is not None:
+        level, label = reference
+        ax.axhline(float(level), color="gray", linestyle="--", label=label)
+    if logy:
+        ax.set_yscale("log")
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return fig
+
+
+def gradient_norms(norms_by_label, *, title="Gradient norm vs. distance in time"):
+    """Gradient norms per lag (index 0 = the last step) on a log scale, one line per label."""
+    return lines(norms_by_label, title=title, xlabel="lag: steps back from the loss",
+                 ylabel="gradient norm", logy=True)
 
 
 class LiveLoss:

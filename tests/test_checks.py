@@ -93,3 +93,74 @@ def test_check_rejects_bad_arguments():
         checks.check("", lambda: None)
     with pytest.raises(TypeError, match="^test: expected a callable, got int"):
         checks.check("x", 3)
+
+
+class Param(np.ndarray):
+    """A NumPy array with Keras' ``assign``, so a NumPy cell can stand in for a Keras layer."""
+
+    def assign(self, value):
+        self[...] = value
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+class NumpyLSTMCell:
+    def __init__(self, units, input_dim):
+        for gate in "fico":
+            setattr(self, f"W_{gate}", np.zeros((units, units + input_dim)).view(Param))
+            setattr(self, f"b_{gate}", np.zeros(units).view(Param))
+
+    def gates(self, x, h):
+        hx = np.concatenate([h, x], axis=1)
+        return {g: hx @ getattr(self, f"W_{g}").T + getattr(self, f"b_{g}") for g in "fico"}
+
+    def __call__(self, x, h, c):
+        z = self.gates(x, h)
+        c_new = _sigmoid(z["f"]) * c + _sigmoid(z["i"]) * np.tanh(z["c"])
+        return _sigmoid(z["o"]) * np.tanh(c_new), c_new
+
+
+class NoForgetGateCell(NumpyLSTMCell):
+    def __call__(self, x, h, c):
+        z = self.gates(x, h)
+        c_new = c + _sigmoid(z["i"]) * np.tanh(z["c"])
+        return _sigmoid(z["o"]) * np.tanh(c_new), c_new
+
+
+class InputFirstCell(NumpyLSTMCell):
+    def gates(self, x, h):
+        return super().gates(h, x) if h.shape == x.shape else super().gates(x, h)
+
+
+class SwappedOutputsCell(NumpyLSTMCell):
+    def __call__(self, x, h, c):
+        return super().__call__(x, h, c)[::-1]
+
+
+class NoOutputBiasCell(NumpyLSTMCell):
+    def __init__(self, units, input_dim):
+        super().__init__(units, input_dim)
+        del self.b_o
+
+
+def test_correct_lstm_cell_passes(capsys):
+    assert checks.lstm_cell(NumpyLSTMCell) and capsys.readouterr().out == "[PASS] MyLSTMCell\n"
+
+
+def test_lstm_cell_with_input_first_fails_when_shapes_allow_the_mix_up(capsys):
+    assert not checks.lstm_cell(InputFirstCell, units=3, input_dim=3)
+    assert "with h first" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("cell, hint", [
+    (NoForgetGateCell, r"c_new \(c_new = f \* c \+ i \* tanh"),
+    (SwappedOutputsCell, r"c_new .*differs from the reference"),
+    (NoOutputBiasCell, "the cell has no attribute b_o; create it in __init__"),
+])
+def test_buggy_lstm_cells_fail_with_a_hint(capsys, cell, hint):
+    result = checks.lstm_cell(cell)
+    out = capsys.readouterr().out
+    assert not result and out.startswith("[FAIL] MyLSTMCell: ") and out.count("\n") == 1
+    assert re.search(hint, out), out

@@ -15,7 +15,9 @@ def _python(code, **kwargs):
 
 
 def test_importing_labkit_does_not_import_tensorflow_or_music21():
-    code = ("import sys, labkit; from labkit import checks, config, notebooks, plots, results, text\n"
+    code = ("import sys, labkit\n"
+            "from labkit import checks, config, datasets, notebooks, plots, results, text, training\n"
+            "from labkit.datasets import long_lag\n"
             "heavy = [m for m in ('tensorflow', 'keras', 'music21') if m in sys.modules]\n"
             "assert not heavy, heavy")
     run = _python(code)

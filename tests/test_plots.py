@@ -50,3 +50,32 @@ def test_live_loss_stops_on_nan_and_bad_arguments():
         plots.LiveLoss().close()
     with pytest.raises(ValueError, match="^every: expected an int >= 1"):
         plots.LiveLoss(every=0)
+
+
+def test_lines_plots_each_series_against_x_with_a_reference_line():
+    fig = plots.lines({"LSTM": [1.0, 1.0, 0.9], "SimpleRNN": [1.0, 0.5, 0.25]}, x=[10, 50, 200],
+                      title="acc", reference=(0.25, "chance"))
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.lines] == ["LSTM", "SimpleRNN", "chance"]
+    assert ax.lines[1].get_xdata().tolist() == [10, 50, 200]
+    assert ax.lines[1].get_ydata().tolist() == [1.0, 0.5, 0.25]
+    assert list(ax.lines[2].get_ydata()) == [0.25, 0.25]
+
+
+def test_gradient_norms_use_a_log_scale_and_drop_underflowed_zeros():
+    fig = plots.gradient_norms({"tanh": np.array([1.0, 1e-3, 0.0])})
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log" and ax.lines[0].get_xdata().tolist() == [0, 1, 2]
+    y = ax.lines[0].get_ydata()
+    assert y[:2].tolist() == [1.0, 1e-3] and np.isnan(y[2])
+
+
+@pytest.mark.parametrize("series, kwargs, pattern", [
+    ({}, {}, r"^series: expected a non-empty dict \{label: values\}$"),
+    ([1.0, 2.0], {}, r"^series: expected a non-empty dict"),
+    ({"a": [1.0, 2.0]}, {"x": [1, 2, 3]}, r"^series\['a'\]: expected 3 values \(one per x\), got 2$"),
+    ({"a": []}, {}, r"^series\['a'\]: expected a non-empty 1-D sequence"),
+])
+def test_lines_rejects_bad_input_in_one_line(series, kwargs, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        plots.lines(series, **kwargs)

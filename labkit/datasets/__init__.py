@@ -1,0 +1,20 @@
+"""Datasets for the lessons, all offline: generated here or read from installed packages.
+
+One module per dataset, loaded on first use (``labkit.datasets.long_lag``):
+
+- ``long_lag``: synthetic long-term-dependency tasks (recall the first symbol, adding problem).
+"""
+
+import importlib
+
+__all__ = ["long_lag"]
+
+
+def __getattr__(name):
+    if name in __all__:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'labkit.datasets' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)
