@@ -11,13 +11,13 @@ Target (issue 2): forward and forward+backward time ratio <= 2x.
 
 import argparse
 import os
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+from timing import compare  # noqa: E402
 
 from labkit import config, notebooks  # noqa: E402
 
@@ -57,13 +57,6 @@ def build():
     return {"forward": (mine_forward, keras_forward), "forward+backward": (mine_backward, keras_backward)}
 
 
-def seconds(fn, x):
-    start = time.perf_counter()
-    for tensor in tf.nest.flatten(fn(x)):
-        tensor.numpy()  # wait for the result
-    return time.perf_counter() - start
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20, help="timed calls per contender (median)")
@@ -71,18 +64,7 @@ def main():
     config.seed_everything(0)
     x = tf.random.normal((BATCH, STEPS, INPUT_DIM))
     print(f"batch {BATCH}, {STEPS} steps, {UNITS} units; median of {args.rounds} interleaved calls")
-    print(f"{'':18} {'MyRNNCell':>11} {'SimpleRNN':>11} {'ratio':>7}")
-    worst = 0.0
-    for name, (mine, reference) in build().items():
-        for fn in (mine, reference):  # trace and warm up
-            seconds(fn, x), seconds(fn, x)
-        times = np.array([(seconds(mine, x), seconds(reference, x)) for _ in range(args.rounds)])
-        mine_s, reference_s = np.median(times, axis=0)
-        ratio = mine_s / reference_s
-        worst = max(worst, ratio)
-        print(f"{name:18} {mine_s * 1e3:>8.2f} ms {reference_s * 1e3:>8.2f} ms {ratio:>6.2f}x")
-    verdict = "meets" if worst <= TARGET_RATIO else "MISSES"
-    print(f"worst ratio {worst:.2f}x {verdict} the target of <= {TARGET_RATIO:g}x")
+    compare(build(), x, rounds=args.rounds, names=("MyRNNCell", "SimpleRNN"), target=TARGET_RATIO)
 
 
 if __name__ == "__main__":

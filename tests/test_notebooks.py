@@ -88,5 +88,26 @@ def test_lesson_01_cell_is_the_lectures_rnn_and_equals_simplernn():
     assert np.max(np.abs(np.asarray(hs)[:, -1] - np.asarray(last))) <= 1e-5
 
 
+def test_lesson_02_cell_is_the_lectures_lstm_and_equals_keras_lstm():
+    """The notebook's own MyLSTMCell, lstm_unroll and weight mapping against keras.layers.LSTM."""
+    keras = pytest.importorskip("keras")
+    lesson = notebooks.load_definitions("02_vanishing_gradients_and_lstm",
+                                        ["MyLSTMCell", "lstm_unroll", "keras_lstm_weights"])
+    assert checks.lstm_cell(lesson["MyLSTMCell"])
+    cell = lesson["MyLSTMCell"](16, 7)
+    rng = np.random.default_rng(0)
+    for gate in "fico":  # non-zero biases, different per gate
+        getattr(cell, f"b_{gate}").assign(rng.normal(size=16))
+    x = rng.normal(size=(4, 30, 7)).astype("float32")
+    hs, c_last = lesson["lstm_unroll"](cell, x)
+    assert tuple(hs.shape) == (4, 30, 16) and tuple(c_last.shape) == (4, 16)
+    reference = keras.layers.LSTM(16, return_sequences=True, return_state=True)
+    reference.build((None, 30, 7))
+    reference.set_weights(lesson["keras_lstm_weights"](cell))
+    seq, _, c_ref = reference(x)
+    assert np.max(np.abs(np.asarray(hs) - np.asarray(seq))) <= 1e-5
+    assert np.max(np.abs(np.asarray(c_last) - np.asarray(c_ref))) <= 1e-5
+
+
 def test_notebook_path_resolves_lesson_names():
     assert notebooks.notebook_path("01_rnn_from_scratch") == Path(LESSONS[0])
