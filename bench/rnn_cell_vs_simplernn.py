@@ -9,17 +9,15 @@ hits both alike. The cell and the unroll are loaded from the notebook itself.
 Target (issue 2): forward and forward+backward time ratio <= 2x.
 """
 
-import argparse
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
-from timing import compare  # noqa: E402
+import timing  # noqa: E402
 
-from labkit import config, notebooks  # noqa: E402
+from labkit import notebooks  # noqa: E402
 
 BATCH, STEPS, UNITS, INPUT_DIM = 32, 100, 128, 128
 TARGET_RATIO = 2.0
@@ -34,37 +32,13 @@ def build():
     keras_rnn.set_weights([np.asarray(cell.W_xh).T, np.asarray(cell.W_hh).T])
 
     # Hidden states only: SimpleRNN has no output projection, so W_hy is left out on both sides.
-    @tf.function
-    def mine_forward(x):
-        return rnn_unroll(cell, x)[1]  # (batch, time, units)
-
-    @tf.function
-    def keras_forward(x):
-        return keras_rnn(x)  # (batch, time, units)
-
-    @tf.function
-    def mine_backward(x):
-        with tf.GradientTape() as tape:
-            loss = tf.reduce_sum(rnn_unroll(cell, x)[1])
-        return tape.gradient(loss, [cell.W_xh, cell.W_hh])
-
-    @tf.function
-    def keras_backward(x):
-        with tf.GradientTape() as tape:
-            loss = tf.reduce_sum(keras_rnn(x))
-        return tape.gradient(loss, keras_rnn.trainable_weights)
-
-    return {"forward": (mine_forward, keras_forward), "forward+backward": (mine_backward, keras_backward)}
+    return timing.forward_and_backward(lambda x: rnn_unroll(cell, x)[1], [cell.W_xh, cell.W_hh],
+                                       keras_rnn, keras_rnn.trainable_weights)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=20, help="timed calls per contender (median)")
-    args = parser.parse_args()
-    config.seed_everything(0)
-    x = tf.random.normal((BATCH, STEPS, INPUT_DIM))
-    print(f"batch {BATCH}, {STEPS} steps, {UNITS} units; median of {args.rounds} interleaved calls")
-    compare(build(), x, rounds=args.rounds, names=("MyRNNCell", "SimpleRNN"), target=TARGET_RATIO)
+    timing.main(__doc__, build, input_shape=(BATCH, STEPS, INPUT_DIM), names=("MyRNNCell", "SimpleRNN"),
+                target=TARGET_RATIO)
 
 
 if __name__ == "__main__":

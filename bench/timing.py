@@ -1,13 +1,18 @@
 """Shared by the benchmarks: time two contenders in one run, interleaved, and print ratios.
 
-Each contender is a function of one input tensor; calls are interleaved round by round so
-background load hits both alike, and the median of the rounds is reported.
+A benchmark supplies two functions ``x -> states`` (the lesson's code and Keras' layer) and
+their weights; :func:`forward_and_backward` compiles each into a forward pass and a
+forward+backward pass, and :func:`main` times them on one input. Calls are interleaved round
+by round so background load hits both alike, and the median of the rounds is reported.
 """
 
+import argparse
 import time
 
 import numpy as np
 import tensorflow as tf
+
+from labkit import config
 
 
 def seconds(fn, x):
@@ -18,8 +23,22 @@ def seconds(fn, x):
     return time.perf_counter() - start
 
 
+def forward_and_backward(mine, mine_weights, reference, reference_weights):
+    """{"forward": (mine, reference), "forward+backward": (...)} as tf.functions of x."""
+
+    def backward(states, weights):
+        def run(x):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_sum(states(x))
+            return tape.gradient(loss, weights)
+        return tf.function(run)
+
+    return {"forward": (tf.function(mine), tf.function(reference)),
+            "forward+backward": (backward(mine, mine_weights), backward(reference, reference_weights))}
+
+
 def compare(pairs, x, *, rounds, names, target):
-    """Time ``{"forward": (mine, reference), ...}`` on ``x``; print a table; return the worst ratio."""
+    """Time each ``(mine, reference)`` pair on ``x``; print a table; return the worst ratio."""
     mine_name, reference_name = names
     print(f"{'':18} {mine_name:>12} {reference_name:>12} {'ratio':>7}")
     worst = 0.0
@@ -35,3 +54,15 @@ def compare(pairs, x, *, rounds, names, target):
         verdict = "meets" if worst <= target else "MISSES"
         print(f"worst ratio {worst:.2f}x {verdict} the target of <= {target:g}x")
     return worst
+
+
+def main(doc, build, *, input_shape, names, target=None):
+    """Command line of a benchmark: ``--rounds``; seeds, builds the pairs, times them."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=20, help="timed calls per contender (median)")
+    args = parser.parse_args()
+    config.seed_everything(0)
+    x = tf.random.normal(input_shape)
+    batch, steps, features = input_shape
+    print(f"batch {batch}, {steps} steps, {features} inputs; median of {args.rounds} interleaved calls")
+    return compare(build(), x, rounds=args.rounds, names=names, target=target)
