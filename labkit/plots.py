@@ -1,5 +1,6 @@
 """Plots a picture beats a table for: loss curves (static and live during training), curves
-over time steps or lags (gradient norms on a log scale, accuracy against sequence length).
+over time steps or lags (gradient norms on a log scale, accuracy against sequence length), and
+a classifier's confusion matrix.
 
 Functions return a ``matplotlib.figure.Figure`` that is not registered with pyplot, so a
 notebook shows it exactly once (as the cell's value, or with ``display(fig)``) and tests can
@@ -104,6 +105,37 @@ def gradient_norms(norms_by_label, *, title="Gradient norm vs. distance in time"
     """Gradient norms per lag (index 0 = the last step) on a log scale, one line per label."""
     return lines(norms_by_label, title=title, xlabel="lag: steps back from the loss",
                  ylabel="gradient norm", logy=True)
+
+
+def confusion_matrix(labels, predictions, class_names, *, title="Confusion matrix"):
+    """Counts of (true class, predicted class), coloured by the share of each true class.
+
+    ``labels`` and ``predictions`` are equal-length sequences of class indices into
+    ``class_names``. Returns the Figure; ``fig.counts`` is the (classes, classes) int array,
+    rows = true class.
+    """
+    labels, predictions = np.asarray(labels), np.asarray(predictions)
+    n = len(class_names)
+    for name, values in (("labels", labels), ("predictions", predictions)):
+        if values.ndim != 1 or values.size == 0 or not np.issubdtype(values.dtype, np.integer):
+            raise ValueError(f"{name}: expected a non-empty 1-D sequence of class indices")
+        if values.min() < 0 or values.max() >= n:
+            raise ValueError(f"{name}: class indices must lie in [0, {n}) for {n} class_names")
+    if labels.size != predictions.size:
+        raise ValueError(f"predictions: expected {labels.size} values (one per label), "
+                         f"got {predictions.size}")
+    counts = np.zeros((n, n), dtype=int)
+    np.add.at(counts, (labels, predictions), 1)
+    shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    fig, ax = _new_figure(figsize=(1.3 * n + 2, 1.1 * n + 1.5))
+    ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
+    for (row, column), count in np.ndenumerate(counts):
+        ax.text(column, row, f"{count}\n{shares[row, column]:.0%}", ha="center", va="center",
+                color="white" if shares[row, column] > 0.6 else "black")
+    ax.set(xticks=range(n), yticks=range(n), xticklabels=class_names, yticklabels=class_names,
+           xlabel="predicted", ylabel="true", title=title)
+    fig.counts = counts
+    return fig
 
 
 class LiveLoss:

@@ -29,6 +29,23 @@ def words(text):
     return _WORD.findall(text.lower())
 
 
+def sentences(texts, name="texts"):
+    """``texts`` (one str, or a list of str) as a list of str; each must contain a non-space.
+
+    What a ``predict(...)`` cell calls first, so a student's bad input gets a one-line error.
+    """
+    items = [texts] if isinstance(texts, str) else texts
+    if not isinstance(items, (list, tuple)) or not all(isinstance(t, str) for t in items):
+        raise TypeError(f"{name}: expected a str or a list of str, got {type(texts).__name__}")
+    if not items:
+        raise ValueError(f"{name}: expected at least one sentence, got an empty list")
+    for index, item in enumerate(items):
+        if not item.strip():
+            where = "" if isinstance(texts, str) else f" (item {index})"
+            raise ValueError(f"{name}: expected a sentence with at least one word{where}, got {item!r}")
+    return list(items)
+
+
 class Vocabulary:
     """A fixed token <-> id mapping. Ids 0.. are the ``specials``, then tokens.
 

@@ -17,7 +17,7 @@ def _python(code, **kwargs):
 def test_importing_labkit_does_not_import_tensorflow_or_music21():
     code = ("import sys, labkit\n"
             "from labkit import checks, config, datasets, notebooks, plots, results, text, training\n"
-            "from labkit.datasets import long_lag, tweets\n"
+            "from labkit.datasets import long_lag, order_probes, tweets\n"
             "heavy = [m for m in ('tensorflow', 'keras', 'music21') if m in sys.modules]\n"
             "assert not heavy, heavy")
     run = _python(code)

@@ -79,3 +79,22 @@ def test_gradient_norms_use_a_log_scale_and_drop_underflowed_zeros():
 def test_lines_rejects_bad_input_in_one_line(series, kwargs, pattern):
     with pytest.raises(ValueError, match=pattern):
         plots.lines(series, **kwargs)
+
+
+def test_confusion_matrix_counts_true_against_predicted():
+    fig = plots.confusion_matrix([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 2, 0], ["neg", "neu", "pos"])
+    assert fig.counts.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["neg", "neu", "pos"]
+    assert ax.texts[0].get_text() == "1\n50%"
+
+
+@pytest.mark.parametrize("labels, predictions, pattern", [
+    ([0, 1], [0], r"^predictions: expected 2 values \(one per label\), got 1$"),
+    ([0, 3], [0, 1], r"^labels: class indices must lie in \[0, 3\) for 3 class_names$"),
+    ([], [], r"^labels: expected a non-empty 1-D sequence of class indices$"),
+    ([0.5], [0], r"^labels: expected a non-empty 1-D sequence of class indices$"),
+])
+def test_confusion_matrix_rejects_bad_input_in_one_line(labels, predictions, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        plots.confusion_matrix(labels, predictions, ["a", "b", "c"])

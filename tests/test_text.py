@@ -113,3 +113,20 @@ def test_next_step_batch_windows_come_from_the_stream():
 def test_next_step_batch_rejects_bad_arguments(args, error, pattern):
     with pytest.raises(error, match=pattern):
         text.next_step_batch(*args)
+
+
+def test_sentences_accepts_one_string_or_a_list():
+    assert text.sentences("good, not bad") == ["good, not bad"]
+    assert text.sentences(["a", "b c"]) == ["a", "b c"]
+
+
+@pytest.mark.parametrize("texts, error, pattern", [
+    ("", ValueError, r"^sentence: expected a sentence with at least one word, got ''$"),
+    (["ok", "  "], ValueError, r"^sentence: expected a sentence with at least one word \(item 1\)"),
+    ([], ValueError, r"^sentence: expected at least one sentence, got an empty list$"),
+    (42, TypeError, r"^sentence: expected a str or a list of str, got int$"),
+    (["ok", None], TypeError, r"^sentence: expected a str or a list of str, got list$"),
+])
+def test_sentences_rejects_bad_input_in_one_line(texts, error, pattern):
+    with pytest.raises(error, match=pattern):
+        text.sentences(texts, name="sentence")

