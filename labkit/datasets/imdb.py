@@ -9,6 +9,8 @@ stack trace.
 import os
 from pathlib import Path
 
+from ._arguments import check_split
+
 SPLITS = ("train", "test")
 
 
@@ -19,8 +21,7 @@ def cache_path():
 
 def load(split, *, num_words=20000):
     """``(x, y)`` of the ``split`` ('train' or 'test'): lists of word-id sequences, 0/1 labels."""
-    if split not in SPLITS:
-        raise ValueError(f"split: expected one of {', '.join(map(repr, SPLITS))}, got {split!r}")
+    check_split(split, SPLITS)
     if isinstance(num_words, bool) or not isinstance(num_words, int) or num_words < 1:
         raise ValueError(f"num_words: expected an int >= 1, got {num_words!r}")
     import keras

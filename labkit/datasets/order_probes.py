@@ -15,6 +15,8 @@ import itertools
 
 import numpy as np
 
+from ._arguments import check_seed, check_split
+
 NEGATIVE, POSITIVE = 0, 2  # indices into labkit.datasets.tweets.CLASSES
 SUBJECTS = ["food", "flight", "service", "crew", "car", "movie", "hotel", "staff", "app", "ride"]
 POSITIVE_WORDS = ["good", "great", "nice", "excellent", "lovely", "amazing", "friendly", "fast"]
@@ -42,10 +44,8 @@ def load(split, *, seed=0):
 
     Rows 2i (positive) and 2i+1 (negative) are one pair with the same words in another order.
     """
-    if split not in SPLITS:
-        raise ValueError(f"split: expected one of {', '.join(map(repr, SPLITS))}, got {split!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed: expected an int >= 0, got {seed!r}")
+    check_split(split, SPLITS)
+    check_seed(seed)
     texts, labels = [], []
     for template, subject, good, bad in _combinations(seed)[split]:
         texts.append(template.format(subject=subject, said=good, negated=bad))

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._arguments import check_seed, check_split
+
 CLASSES = ("negative", "neutral", "positive")
 SPLITS = ("train", "validation", "test")
 TEST_FRACTION, VALIDATION_FRACTION = 0.2, 0.08
@@ -88,10 +90,8 @@ def load(split, *, seed=0):
 
     The same ``seed`` always gives the same split, and no text is in two splits.
     """
-    if split not in SPLITS:
-        raise ValueError(f"split: expected one of {', '.join(map(repr, SPLITS))}, got {split!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed: expected an int >= 0, got {seed!r}")
+    check_split(split, SPLITS)
+    check_seed(seed)
     rows = _labelled_texts()
     indices = _split_indices(seed)[split]
     return Split([rows[i][0] for i in indices], np.array([rows[i][1] for i in indices], dtype="int32"))
