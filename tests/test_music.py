@@ -1,0 +1,144 @@
+import numpy as np
+import pytest
+
+from labkit import music
+
+BROKEN = {
+    "empty": "",
+    "no X: line": "T:Untitled\nM:4/4\nL:1/8\nK:G\nGABc dedB|\n",
+    "garbage": "qwerty 1234 !!! ~~~",
+    "unclosed chord": "X:1\nM:4/4\nL:1/8\nK:C\n[CEG cdec|\n",
+    "unclosed slur": "X:1\nM:4/4\nL:1/8\nK:C\n(CEG cdec|\n",
+    "stray bracket": "X:1\nM:4/4\nL:1/8\nK:C\nCEG] cdec|\n",
+    "unclosed quote": 'X:1\nM:4/4\nL:1/8\nK:C\n"Am CDE cdec|\n',
+    "1 MB": "X:1\nM:4/4\nL:1/8\nK:C\n" + "CDEF GABc|" * 100_000,
+    "no notes": "X:1\nM:4/4\nL:1/8\nK:C\nz8|z8|\n",
+}
+
+
+@pytest.fixture(scope="module")
+def oneills():
+    return music.load_corpus(["oneills1850"])
+
+
+@pytest.fixture(scope="module")
+def playable(oneills):
+    return [tune for tune in oneills[:40] if music.check_tune(tune).ok][:5]
+
+
+def test_split_tunes_handles_the_mess_real_files_have():
+    text = ("% a file comment\r\nintro text before any tune\r\n"
+            "X:1\r\nT:One % trailing comment\r\nK:G\r\nGABc|\r\n\r\ndedB|\r\n"  # blank line inside tune 1
+            "X:2\nT:Two\nK:D\nDEFG|")  # no trailing newline
+    assert music.split_tunes(text) == ["X:1\nT:One\nK:G\nGABc|\ndedB|\n", "X:2\nT:Two\nK:D\nDEFG|\n"]
+
+
+@pytest.mark.parametrize("text", ["", "no tune here\n", "T:title only\nK:G\nabc\n"])
+def test_split_tunes_without_a_tune_is_a_one_line_error(text):
+    with pytest.raises(ValueError, match=r"^text: .*'X:'") as error:
+        music.split_tunes(text)
+    assert "\n" not in str(error.value)
+
+
+def test_clean_tune_keeps_the_header_the_model_needs_and_the_music():
+    tune = ('X: 7\nT: First\nT: Second title\nM: 6/8\nL: 1/8\nB: "a book"\nN: a note\nZ: transcriber\n'
+            "K: D\nDFA dAF|\nK:G\nGBd gdB|\n")
+    assert music.clean_tune(tune) == "X:7\nT:First\nM:6/8\nL:1/8\nK:D\nDFA dAF|\nK:G\nGBd gdB|\n"
+
+
+def test_load_corpus_has_about_3000_tunes_in_a_fixed_order(oneills):
+    ryans = music.load_corpus(["ryansMammoth"])
+    assert len(oneills) == 2009 and len(ryans) > 1000
+    assert all(tune.startswith("X:") and "\nK:" in tune for tune in oneills + ryans)
+    assert oneills[0].startswith("X:1\nT:The Enchanted Valley\n")
+    assert music.load_corpus(["oneills1850"]) == oneills
+
+
+def test_held_out_is_every_tenth_tune(oneills):
+    train, held = music.held_out(oneills)
+    assert held == oneills[0::10] and len(train) + len(held) == len(oneills)
+    assert not set(held) & set(train) - set(oneills[0::10])
+
+
+@pytest.mark.parametrize("collections", ["oneills1850", [], ["no_such_collection"]])
+def test_load_corpus_bad_collections_is_a_one_line_error(collections):
+    with pytest.raises(ValueError, match=r"^collections?: ") as error:
+        music.load_corpus(collections)
+    assert "\n" not in str(error.value)
+
+
+def test_most_corpus_tunes_pass_check_tune(oneills):
+    checks = [music.check_tune(tune) for tune in oneills[::25]]
+    assert np.mean([c.ok for c in checks]) > 0.85  # the rest have transcription slips
+    good = [c for c in checks if c.ok]
+    assert all(c.reason == "" and c.n_notes > 10 and c.n_measures >= 4 for c in good)
+
+
+@pytest.mark.parametrize("name", BROKEN)
+def test_check_tune_says_why_a_broken_tune_is_not_ok_and_never_raises(name):
+    check = music.check_tune(BROKEN[name])
+    assert not check.ok and check.reason and "\n" not in check.reason
+
+
+def test_check_tune_catches_an_overfull_bar_and_non_text():
+    tune = "X:1\nM:4/4\nL:1/8\nK:C\nCDEF GABc|CDEF GABc d|CDEF GABc|\n"
+    assert "longer than the meter" in music.check_tune(tune).reason
+    assert music.check_tune(tune.replace(" d|", "|")).ok
+    assert not music.check_tune(None).ok
+
+
+@pytest.mark.parametrize("name", BROKEN)
+def test_audio_functions_raise_one_line_value_errors_on_broken_tunes(name, tmp_path):
+    calls = (lambda t: music.to_midi(t, tmp_path / "x.mid"), music.render_wave, music.play, music.piano_roll)
+    for call in calls:
+        with pytest.raises(ValueError, match=r"^abc: ") as error:
+            call(BROKEN[name])
+        assert "\n" not in str(error.value)
+    assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+def test_notes_follow_the_abc_rhythm_and_pitch():
+    events = music.notes("X:1\nM:4/4\nL:1/4\nK:C\nC D E2|[CE]4|\n")  # at 120 quarter notes per minute
+    np.testing.assert_allclose(events[:3], [[0.0, 0.5, 60], [0.5, 0.5, 62], [1.0, 1.0, 64]])
+    assert sorted(events[3:, 2]) == [60, 64] and np.all(events[3:, :2] == [2.0, 2.0])
+
+
+def test_render_wave_is_float32_in_range_and_lasts_as_long_as_the_tune(playable):
+    wave, rate = music.render_wave(playable[0], sample_rate=8000)
+    end = music.notes(playable[0])[:, :2].sum(axis=1).max()
+    assert rate == 8000 and wave.dtype == np.float32 and np.max(np.abs(wave)) <= 1.0
+    assert abs(len(wave) / rate - (end + 0.5)) < 0.01
+    spectrum = np.abs(np.fft.rfft(music.render_wave("X:1\nM:4/4\nL:1/4\nK:C\nA4|\n", 8000)[0][:8000]))
+    assert np.argmax(spectrum) == 440  # one second of A4: the peak is at 440 Hz
+
+
+@pytest.mark.parametrize("rate", [0, 44100.0, True, 10**6])
+def test_render_wave_bad_sample_rate(rate, playable):
+    with pytest.raises(ValueError, match=r"^sample_rate: expected an int"):
+        music.render_wave(playable[0], sample_rate=rate)
+
+
+def test_to_midi_writes_a_midi_file_music21_reads_back(playable, tmp_path):
+    from music21 import converter
+
+    for tune in playable:
+        path = music.to_midi(tune, tmp_path / "tune.mid")
+        assert path.read_bytes()[:4] == b"MThd"
+        pitches = sorted(p.midi for n in converter.parse(path).stripTies().flatten().notes for p in n.pitches)
+        assert pitches == sorted(music.notes(tune)[:, 2].astype(int).tolist())
+    assert [p.name for p in tmp_path.iterdir()] == ["tune.mid"]  # no temporary files left
+
+
+def test_to_midi_bad_path(playable, tmp_path):
+    with pytest.raises(ValueError, match=r"^path: folder .* does not exist"):
+        music.to_midi(playable[0], tmp_path / "missing" / "x.mid")
+    with pytest.raises(ValueError, match=r"^path: expected"):
+        music.to_midi(playable[0], None)
+
+
+def test_play_and_piano_roll(playable):
+    audio = music.play(playable[0])
+    assert audio.data[:4] == b"RIFF" and int.from_bytes(audio.data[24:28], "little") == 22050  # WAV header
+    fig = music.piano_roll(playable[0])
+    bars = fig.axes[0].collections
+    assert len(bars) == len(music.notes(playable[0])) and fig.axes[0].get_title()
