@@ -1,4 +1,4 @@
-"""Training plumbing the lessons share: progress bars and per-step loss records for Keras.
+"""Training plumbing the lessons share: progress bars, per-step losses, a resumable custom loop.
 
 ``progress`` is a Keras callback for ``model.fit``: a tqdm bar over the batches and the loss
 of every batch in ``.losses`` (Keras itself only reports the epoch's running mean). A
@@ -56,3 +56,127 @@ def progress(steps, desc="training", *, live=None):
             self._bar.close()
 
     return Progress()
+
+
+class Run:
+    """What :func:`fit` did: per-step ``losses``, the ``step`` reached, training ``seconds``."""
+
+    def __init__(self, losses, step, seconds, diverged_at=None):
+        self.losses, self.step, self.seconds, self.diverged_at = losses, step, seconds, diverged_at
+
+    def __repr__(self):
+        last = f", last loss {self.losses[-1]:.4g}" if self.losses else ""
+        return f"Run(step {self.step}, {self.seconds:.1f} s{last})"
+
+
+def _check_fit_arguments(train_step, batches, steps, checkpoint_every, seconds, resume, checkpoint_dir):
+    if not callable(train_step):
+        raise ValueError(f"train_step: expected a function (x, y) -> loss, got {type(train_step).__name__}")
+    if not callable(batches):
+        raise ValueError(f"batches: expected a function step -> (x, y), got {type(batches).__name__}")
+    for name, value in (("steps", steps), ("checkpoint_every", checkpoint_every)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name}: expected an int >= 1, got {value!r}")
+    if seconds is not None and (type(seconds) not in (int, float) or seconds <= 0):
+        raise ValueError(f"seconds: expected a time budget > 0 in seconds or None, got {seconds!r}")
+    if resume and checkpoint_dir is None:
+        raise ValueError("resume: needs checkpoint_dir, the folder to resume from")
+
+
+def fit(train_step, batches, steps, *, model=None, optimizer=None, checkpoint_dir=None, checkpoint_every=200,
+        resume=False, strategy=None, jit_compile=False, seconds=None, live=None, desc="training"):
+    """Run ``train_step(x, y) -> loss`` on ``batches(step) -> (x, y)`` for steps 1..``steps``.
+
+    The step is compiled once with ``tf.function`` (``jit_compile=True`` adds XLA). A tqdm bar
+    shows progress and ``live`` (a :class:`labkit.plots.LiveLoss`) plots each loss.
+
+    - ``checkpoint_dir``: every ``checkpoint_every`` steps, at the end and on Ctrl-C, write
+      ``model`` and ``optimizer`` atomically (see :mod:`labkit.checkpoints`).
+    - ``resume=True``: continue from the latest checkpoint there with the same step counter
+      and loss record; since batches are a function of the step, the data continues too.
+    - ``strategy``: a ``tf.distribute`` strategy whose scope built model and optimizer; each
+      batch is split across its replicas, and ``train_step`` should average its loss with
+      ``tf.nn.compute_average_loss`` so the replicas' losses sum to the batch mean.
+    - ``seconds``: stop once training has taken this long (a time budget).
+
+    Stops at the first non-finite loss. Returns a :class:`Run`.
+    """
+    _check_fit_arguments(train_step, batches, steps, checkpoint_every, seconds, resume, checkpoint_dir)
+    for name, value in (("checkpoint_dir", checkpoint_dir), ("strategy", strategy)):
+        if value is not None and (model is None or optimizer is None):
+            raise ValueError(f"{name}: needs model= and optimizer= as well (to save them, or to build them)")
+    import contextlib
+    import time
+
+    from tqdm.auto import tqdm
+
+    from . import checkpoints
+
+    state = {"step": 0, "losses": [], "seconds": 0.0}
+    if optimizer is not None and not optimizer.built:  # its variables must exist before the step is traced
+        with strategy.scope() if strategy is not None else contextlib.nullcontext():
+            optimizer.build(model.trainable_variables)
+    if resume and checkpoints.latest(checkpoint_dir) is not None:
+        state = checkpoints.restore(checkpoints.latest(checkpoint_dir), model, optimizer)
+    step_function = _compile(train_step, strategy, jit_compile)
+    bar = tqdm(total=steps, initial=state["step"], desc=desc)
+    started, diverged_at = time.perf_counter() - state["seconds"], None
+
+    def save():
+        if checkpoint_dir is not None and state["step"] > 0:
+            checkpoints.save(checkpoint_dir, model, optimizer, state)
+
+    try:
+        while state["step"] < steps and (seconds is None or state["seconds"] < seconds):
+            x, y = batches(state["step"] + 1)
+            loss = float(step_function(*_distribute(strategy, x, y)))
+            state["step"] += 1
+            state["losses"].append(loss)
+            state["seconds"] = time.perf_counter() - started
+            bar.set_postfix(loss=f"{loss:.3g}", refresh=False)
+            bar.update(1)
+            if not math.isfinite(loss):
+                diverged_at = state["step"]
+                break
+            if live is not None:
+                live.update(loss)
+            if state["step"] % checkpoint_every == 0:
+                save()
+    except KeyboardInterrupt:
+        save()  # fit(..., resume=True) continues from here
+        raise
+    finally:
+        bar.close()
+    save()
+    return Run(state["losses"], state["step"], state["seconds"], diverged_at)
+
+
+def _compile(train_step, strategy, jit_compile):
+    import tensorflow as tf
+
+    if strategy is None:
+        return tf.function(train_step, jit_compile=jit_compile)
+    if jit_compile:
+        raise ValueError("jit_compile: XLA is not combined with a strategy here; pass one of the two")
+
+    @tf.function
+    def distributed_step(x, y):
+        per_replica = strategy.run(train_step, args=(x, y))
+        return strategy.reduce(tf.distribute.ReduceOp.SUM, per_replica, axis=None)
+
+    return distributed_step
+
+
+def _distribute(strategy, x, y):
+    """The batch as arguments for the step: as is, or split into one shard per replica."""
+    if strategy is None:
+        return x, y
+    n = strategy.num_replicas_in_sync
+    if len(x) % n:
+        raise ValueError(f"batches: batch size {len(x)} does not split over {n} replicas")
+
+    def shard(array):
+        return strategy.experimental_distribute_values_from_function(
+            lambda context: array[context.replica_id_in_sync_group::n])
+
+    return shard(x), shard(y)

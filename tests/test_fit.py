@@ -1,0 +1,152 @@
+"""labkit.training.fit and labkit.checkpoints: the custom loop, atomic checkpoints, resume."""
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from labkit import checkpoints, training
+
+VOCAB, BATCH, LENGTH = 12, 8, 10
+
+
+def _setup(seed=0):
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([
+        keras.Input((None,), dtype="int32"),
+        keras.layers.Embedding(VOCAB, 4),
+        keras.layers.LSTM(8, return_sequences=True),
+        keras.layers.Dense(VOCAB),
+    ])
+    optimizer = keras.optimizers.Adam(1e-2)
+
+    def train_step(x, y):
+        with tf.GradientTape() as tape:
+            logits = model(x, training=True)  # (batch, time, vocab)
+            per_step = keras.losses.sparse_categorical_crossentropy(y, logits, from_logits=True)  # (b, t)
+            loss = tf.nn.compute_average_loss(tf.reduce_mean(per_step, axis=1))
+        gradients = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+        return loss
+
+    return model, optimizer, train_step
+
+
+def batches(step):
+    rng = np.random.default_rng([0, step])
+    ids = rng.integers(0, VOCAB, size=(BATCH, LENGTH + 1)).astype("int32")
+    ids[:, 1::2] = (ids[:, 0::2][:, : ids[:, 1::2].shape[1]] + 1) % VOCAB  # learnable: every other id follows
+    return ids[:, :-1], ids[:, 1:]
+
+
+def test_fit_trains_and_counts_steps():
+    model, optimizer, train_step = _setup()
+    run = training.fit(train_step, batches, 30, desc="test")
+    assert run.step == 30 and len(run.losses) == 30 and run.seconds > 0 and run.diverged_at is None
+    assert np.mean(run.losses[-5:]) < np.mean(run.losses[:5])
+
+
+def test_resume_continues_the_step_counter_and_the_losses(tmp_path):
+    model, optimizer, train_step = _setup()
+    straight = training.fit(train_step, batches, 12)
+
+    model, optimizer, train_step = _setup()
+    first = training.fit(train_step, batches, 6, model=model, optimizer=optimizer, checkpoint_dir=tmp_path)
+    model, optimizer, train_step = _setup(seed=1)  # a fresh process: other weights until restored
+    resumed = training.fit(train_step, batches, 12, model=model, optimizer=optimizer, checkpoint_dir=tmp_path,
+                           resume=True)
+    assert first.step == 6 and resumed.step == 12 and resumed.losses[:6] == first.losses
+    np.testing.assert_allclose(resumed.losses, straight.losses, rtol=1e-5)
+
+
+def test_an_interrupted_run_saves_and_resumes_where_it_stopped(tmp_path):
+    model, optimizer, train_step = _setup()
+    straight = training.fit(train_step, batches, 10)
+
+    def interrupted_batches(step):
+        if step == 8:
+            raise KeyboardInterrupt
+        return batches(step)
+
+    model, optimizer, train_step = _setup()
+    with pytest.raises(KeyboardInterrupt):
+        training.fit(train_step, interrupted_batches, 10, model=model, optimizer=optimizer,
+                     checkpoint_dir=tmp_path, checkpoint_every=5)
+    assert checkpoints.latest(tmp_path).name == "step-000007"
+    model, optimizer, train_step = _setup(seed=1)
+    resumed = training.fit(train_step, batches, 10, model=model, optimizer=optimizer, checkpoint_dir=tmp_path,
+                           resume=True)
+    np.testing.assert_allclose(resumed.losses, straight.losses, rtol=1e-5)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["latest", "step-000007", "step-000010"]  # two newest kept, nothing half-written
+
+
+def test_resume_without_a_checkpoint_starts_from_step_zero(tmp_path):
+    model, optimizer, train_step = _setup()
+    run = training.fit(train_step, batches, 3, model=model, optimizer=optimizer, checkpoint_dir=tmp_path,
+                       resume=True)
+    assert run.step == 3 and len(run.losses) == 3
+
+
+def test_time_budget_and_divergence_stop_early():
+    model, optimizer, train_step = _setup()
+    assert training.fit(train_step, batches, 10_000, seconds=0.5).step < 10_000
+    nan_run = training.fit(lambda x, y: np.float32("nan"), batches, 10)
+    assert nan_run.step == 1 and nan_run.diverged_at == 1
+
+
+def test_restore_refuses_a_checkpoint_of_another_optimizer(tmp_path):
+    import keras
+
+    model, optimizer, train_step = _setup()
+    training.fit(train_step, batches, 2, model=model, optimizer=optimizer, checkpoint_dir=tmp_path)
+    other = keras.optimizers.SGD(0.1, momentum=0.0)
+    other.build(model.trainable_variables)
+    with pytest.raises(ValueError, match=r"^checkpoint: .* optimizer variables"):
+        checkpoints.restore(checkpoints.latest(tmp_path), model, other)
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (dict(train_step=None), r"^train_step: expected a function"),
+    (dict(batches=[1, 2]), r"^batches: expected a function"),
+    (dict(steps=0), r"^steps: expected an int >= 1"),
+    (dict(checkpoint_every=1.5), r"^checkpoint_every: expected an int"),
+    (dict(seconds=-1), r"^seconds: expected a time budget"),
+    (dict(resume=True), r"^resume: needs checkpoint_dir"),
+    (dict(checkpoint_dir="x"), r"^checkpoint_dir: needs model= and optimizer="),
+    (dict(strategy="x"), r"^strategy: needs model= and optimizer="),
+])
+def test_bad_arguments_are_one_line_errors(arguments, message):
+    call = dict(train_step=lambda x, y: 0.0, batches=batches, steps=5) | arguments
+    with pytest.raises(ValueError, match=message) as error:
+        training.fit(call.pop("train_step"), call.pop("batches"), call.pop("steps"), **call)
+    assert "\n" not in str(error.value)
+
+
+def test_mirrored_strategy_over_two_cpus_gives_the_single_device_loss():
+    """Logical devices must be set before TensorFlow starts, so this runs in its own process."""
+    script = textwrap.dedent("""
+        import numpy as np, tensorflow as tf
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+        import sys; sys.path.insert(0, "tests")
+        from test_fit import _setup, batches
+        from labkit import training
+        _, _, train_step = _setup()
+        single = training.fit(train_step, batches, 5).losses
+        strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+        with strategy.scope():
+            model, optimizer, train_step = _setup()
+        mirrored = training.fit(train_step, batches, 5, model=model, optimizer=optimizer,
+                                strategy=strategy).losses
+        assert strategy.num_replicas_in_sync == 2
+        np.testing.assert_allclose(mirrored, single, rtol=1e-4)
+        print("OK", single, mirrored)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "OK" in done.stdout, done.stderr[-2000:]
