@@ -113,11 +113,24 @@ def _code_without_magics(source):
                      for line in source.splitlines())
 
 
+def _assigned_names(node):
+    """The plain names an assignment statement binds (``A = …``, ``A, B = …``)."""
+    names = set()
+    for target in node.targets:
+        elements = target.elts if isinstance(target, ast.Tuple) else [target]
+        names.update(e.id for e in elements if isinstance(e, ast.Name))
+    return names
+
+
 def load_definitions(notebook, names):
-    """Execute the notebook's imports and the named top-level defs; return {name: object}."""
+    """Execute the notebook's imports and the named top-level defs; return {name: object}.
+
+    A name may also be a top-level constant (``BATCH, LENGTH = 128, 100``); the statement that
+    assigns it runs too. Statements run in notebook order.
+    """
     if isinstance(names, str) or not names:
         raise ValueError("names: expected a non-empty list of class/function names")
-    wanted, imports, found = set(names), [], {}
+    wanted, imports, found, chosen = set(names), [], {}, []
     for index, cell in enumerate(read(notebook)["cells"]):
         if cell.get("cell_type") != "code":
             continue
@@ -130,10 +143,14 @@ def load_definitions(notebook, names):
                 imports.append(node)
             elif isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in wanted:
                 found[node.name] = node
+                chosen.append(node)
+            elif isinstance(node, ast.Assign) and wanted & (assigned := _assigned_names(node)):
+                found.update(dict.fromkeys(assigned & wanted, node))
+                chosen.append(node)
     missing = wanted - set(found)
     if missing:
         raise ValueError(f"names: {sorted(missing)} not defined at top level in {notebook}")
-    module = ast.Module(body=imports + [found[n] for n in names], type_ignores=[])
+    module = ast.Module(body=imports + chosen, type_ignores=[])
     # Register the source so tracebacks, inspect and tf.function's AutoGraph can read it.
     source = ast.unparse(module) + "\n"
     filename = f"<lesson {notebook_path(notebook).stem}>"

@@ -7,6 +7,8 @@ Everything here is NumPy; nothing imports TensorFlow.
     vocab = Vocabulary.build(words("i love recurrent neural networks"))
     ids = vocab.encode(words("i love networks"))          # (3,) int32
     x, y = shift_targets(ids)                              # x = ids[:-1], y = ids[1:]
+
+``bits_per_char`` scores a next-step model on held-out sequences (lesson 04's tunes).
 """
 
 import re
@@ -170,3 +172,33 @@ def next_step_batch(ids, seq_length, batch_size, rng):
     starts = rng.integers(0, len(ids) - seq_length, size=batch_size)
     windows = np.stack([ids[s : s + seq_length + 1] for s in starts]).astype(np.int32)
     return shift_targets(windows)  # each (batch_size, seq_length)
+
+
+def bits_per_char(logits_fn, sequences, batch_size=32):
+    """Mean next-step cross-entropy, in bits per token, of a model on held-out sequences.
+
+    Each sequence (a 1-D id array, e.g. one tune) is read from its first token with a fresh
+    state, and every later token is scored: ``logits_fn(x)`` maps (batch, time) ids to
+    (batch, time, vocab) logits. Sequences are batched with zeros after their end; a causal
+    model's earlier outputs cannot see those, and they are not scored.
+    log2(vocab) bits is a uniform guess; every bit less halves the model's uncertainty.
+    """
+    if isinstance(sequences, np.ndarray) and sequences.ndim == 1:
+        raise ValueError("sequences: expected a list of 1-D id arrays (e.g. one per tune), got one array")
+    sequences = [np.asarray(s) for s in sequences]
+    if not sequences or any(s.ndim != 1 or len(s) < 2 for s in sequences):
+        raise ValueError("sequences: expected a non-empty list of 1-D id arrays, each of length >= 2")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size: expected an int >= 1, got {batch_size!r}")
+    by_length = sorted(sequences, key=len)  # similar lengths share a batch: little padding
+    total_nats, n_scored = 0.0, 0
+    for start in range(0, len(by_length), batch_size):
+        batch = by_length[start : start + batch_size]
+        ids, mask = pad(batch)  # (b, longest) each
+        logits = np.asarray(logits_fn(ids[:, :-1]), dtype=np.float64)  # (b, longest - 1, vocab)
+        peak = logits.max(axis=-1, keepdims=True)
+        log_probs = logits - peak - np.log(np.exp(logits - peak).sum(axis=-1, keepdims=True))
+        scored = np.take_along_axis(log_probs, ids[:, 1:, None], axis=-1)[..., 0]  # (b, longest - 1)
+        total_nats -= scored[mask[:, 1:]].sum()
+        n_scored += int(mask[:, 1:].sum())
+    return float(total_nats / n_scored / np.log(2))

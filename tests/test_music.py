@@ -89,7 +89,8 @@ def test_check_tune_catches_an_overfull_bar_and_non_text():
 
 @pytest.mark.parametrize("name", BROKEN)
 def test_audio_functions_raise_one_line_value_errors_on_broken_tunes(name, tmp_path):
-    calls = (lambda t: music.to_midi(t, tmp_path / "x.mid"), music.render_wave, music.play, music.piano_roll)
+    calls = (lambda t: music.to_midi(t, tmp_path / "x.mid"), lambda t: music.write_wav(t, tmp_path / "x.wav"),
+             music.render_wave, music.play, music.piano_roll)
     for call in calls:
         with pytest.raises(ValueError, match=r"^abc: ") as error:
             call(BROKEN[name])
@@ -134,6 +135,20 @@ def test_to_midi_bad_path(playable, tmp_path):
         music.to_midi(playable[0], tmp_path / "missing" / "x.mid")
     with pytest.raises(ValueError, match=r"^path: expected"):
         music.to_midi(playable[0], None)
+    with pytest.raises(ValueError, match=r"^path: folder"):
+        music.write_wav(playable[0], tmp_path / "missing" / "x.wav")
+
+
+def test_write_wav_round_trips_through_the_wave_module(playable, tmp_path):
+    import wave
+
+    path = music.write_wav(playable[0], tmp_path / "tune.wav", sample_rate=8000)
+    samples, _ = music.render_wave(playable[0], sample_rate=8000)
+    with wave.open(str(path)) as file:
+        assert (file.getframerate(), file.getnchannels(), file.getsampwidth()) == (8000, 1, 2)
+        frames = np.frombuffer(file.readframes(file.getnframes()), "<i2")
+    np.testing.assert_allclose(frames / 32767, samples, atol=1e-4)
+    assert [p.name for p in tmp_path.iterdir()] == ["tune.wav"]
 
 
 def test_play_and_piano_roll(playable):

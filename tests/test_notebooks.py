@@ -70,6 +70,17 @@ def test_load_definitions_runs_imports_and_named_defs_only(tmp_path):
         notebooks.load_definitions(path, "area")
 
 
+def test_load_definitions_also_runs_the_named_constants_in_notebook_order(tmp_path):
+    path = _write_nb(tmp_path / "lesson.ipynb", [
+        _code("WIDTH, HEIGHT = 3, 4\nSCALE = 10\nUNUSED = 1 / 0 if False else None"),
+        _code("def area():\n    return WIDTH * HEIGHT * SCALE\n\nSCALE = 2"),
+    ])
+    lesson = notebooks.load_definitions(path, ["WIDTH", "SCALE", "area"])
+    assert lesson["area"]() == 24 and lesson["WIDTH"] == 3  # the later SCALE = 2 wins, as in the notebook
+    with pytest.raises(NameError):
+        notebooks.load_definitions(path, ["area"])["area"]()  # HEIGHT was not asked for
+
+
 def test_lesson_01_cell_is_the_lectures_rnn_and_equals_simplernn():
     """The notebook's own MyRNNCell and rnn_unroll (not a copy) against Keras' SimpleRNN."""
     keras = pytest.importorskip("keras")

@@ -130,3 +130,37 @@ def test_sentences_accepts_one_string_or_a_list():
 def test_sentences_rejects_bad_input_in_one_line(texts, error, pattern):
     with pytest.raises(error, match=pattern):
         text.sentences(texts, name="sentence")
+
+
+def _log_softmax(logits):
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def test_bits_per_char_of_a_uniform_guess_is_log2_vocab():
+    uniform = lambda ids: np.zeros(ids.shape + (16,))  # noqa: E731
+    sequences = [np.arange(5) % 16, np.arange(30) % 16, np.array([3, 1])]
+    assert text.bits_per_char(uniform, sequences, batch_size=2) == pytest.approx(4.0)
+
+
+def test_bits_per_char_matches_numpy_and_ignores_padding_and_batching():
+    rng = np.random.default_rng(0)
+    table = rng.normal(size=(8, 8))  # a bigram model: logits of the next id given this id
+    bigram = lambda ids: table[ids]  # noqa: E731  (b, t) -> (b, t, 8)
+    sequences = [rng.integers(0, 8, size=n) for n in (2, 7, 40, 13)]
+    log_probs = _log_softmax(table)
+    nats = [-log_probs[s[:-1], s[1:]] for s in sequences]
+    expected = np.concatenate(nats).mean() / np.log(2)
+    for batch_size in (1, 3, 10):
+        assert text.bits_per_char(bigram, sequences, batch_size=batch_size) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("sequences, batch_size, pattern", [
+    (np.arange(10), 4, r"^sequences: expected a list of 1-D id arrays .* got one array"),
+    ([], 4, r"^sequences: expected a non-empty list"),
+    ([np.array([1])], 4, r"^sequences: .* length >= 2"),
+    ([np.arange(3)], 0, r"^batch_size: expected an int >= 1"),
+])
+def test_bits_per_char_rejects_bad_input(sequences, batch_size, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        text.bits_per_char(lambda ids: np.zeros(ids.shape + (4,)), sequences, batch_size=batch_size)

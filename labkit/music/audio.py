@@ -82,23 +82,50 @@ def play(abc, sample_rate=22050):
     return Audio(wave, rate=rate)
 
 
-def to_midi(abc, path):
-    """Write the tune as a MIDI file at ``path`` (written atomically); returns the Path."""
+def _check_path(path):
     if not isinstance(path, (str, os.PathLike)) or not str(path):
-        raise ValueError(f"path: expected a file path for the .mid file, got {path!r}")
+        raise ValueError(f"path: expected a file path, got {path!r}")
     path = Path(path)
     if not path.parent.is_dir():
         raise ValueError(f"path: folder {str(path.parent)!r} does not exist")
-    flat, _ = _performance(abc)
-    descriptor, temporary = tempfile.mkstemp(suffix=".mid", dir=path.parent)
+    return path
+
+
+def _write_atomically(path, write):
+    """Call ``write(temporary_path)``, then move the file to ``path`` in one step."""
+    descriptor, temporary = tempfile.mkstemp(suffix=path.suffix, dir=path.parent)
     os.close(descriptor)
     try:
-        flat.write("midi", fp=temporary)
+        write(temporary)
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)
     return path
+
+
+def write_wav(abc, path, sample_rate=22050):
+    """Write :func:`render_wave`'s audio as a 16-bit mono WAV file (atomically); returns the Path."""
+    import wave as wav_format
+
+    path = _check_path(path)
+    samples, rate = render_wave(abc, sample_rate)
+
+    def write(temporary):
+        with wav_format.open(temporary, "wb") as file:
+            file.setnchannels(1)
+            file.setsampwidth(2)
+            file.setframerate(rate)
+            file.writeframes((samples * 32767).astype("<i2").tobytes())
+
+    return _write_atomically(path, write)
+
+
+def to_midi(abc, path):
+    """Write the tune as a MIDI file at ``path`` (written atomically); returns the Path."""
+    path = _check_path(path)
+    flat, _ = _performance(abc)
+    return _write_atomically(path, lambda temporary: flat.write("midi", fp=temporary))
 
 
 def piano_roll(abc, *, title=None):
