@@ -74,7 +74,7 @@ def reference(vocab_size):
 def labkit_recipe(vocab_size):
     """Lesson 04's own model, optimizer, step and batches."""
     lesson = notebooks.load_definitions(NOTEBOOK, [
-        "SEED", "BATCH", "LENGTH", "UNITS", "EMBEDDING", "LEARNING_RATE", "SCHEDULE_STEPS",
+        "SEED", "BATCH", "LENGTH", "UNITS", "EMBEDDING", "DROPOUT", "LEARNING_RATE", "SCHEDULE_STEPS",
         "build_model", "compute_loss", "make_optimizer", "make_train_step", "batch_at"])
     model = lesson["build_model"](vocab_size)
     optimizer = lesson["make_optimizer"]()
