@@ -15,7 +15,10 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 __version__ = "0.1.0"
-__all__ = ["checks", "config", "datasets", "music", "notebooks", "plots", "results", "text", "training"]
+__all__ = [
+    "checks", "checkpoints", "config", "datasets", "files", "music", "notebooks", "plots", "results", "text",
+    "training",
+]
 
 
 def __getattr__(name):

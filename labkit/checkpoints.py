@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .files import write_text_atomically
+
 KEEP = 2
 
 
@@ -39,9 +41,7 @@ def save(directory, model, optimizer, state):
         os.replace(staging, final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    pointer = directory / ".latest-writing"
-    pointer.write_text(final.name)
-    os.replace(pointer, directory / "latest")
+    write_text_atomically(directory / "latest", final.name)
     for old in sorted(directory.glob("step-*"))[:-KEEP]:
         shutil.rmtree(old, ignore_errors=True)
     return final

@@ -12,13 +12,11 @@ Full mode writes ``results/`` (committed, quoted in README); fast mode writes
 import datetime
 import json
 import math
-import os
 import re
-import tempfile
 from numbers import Number
-from pathlib import Path
 
 from labkit import config
+from labkit.files import write_text_atomically
 
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
@@ -50,18 +48,6 @@ def _plain(value, key):
                     f"got {type(value).__name__}")
 
 
-def _write_atomic(path, text):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def record(notebook, metrics):
     """Write ``metrics`` (a non-empty dict of name -> value) for ``notebook``; return the path."""
     name = _notebook_name(notebook)
@@ -77,7 +63,7 @@ def record(notebook, metrics):
         "metrics": {k: _plain(v, k) for k, v in metrics.items()},
     }
     path = config.results_dir() / f"{name}.json"
-    _write_atomic(path, json.dumps(payload, indent=2, sort_keys=False) + "\n")
+    write_text_atomically(path, json.dumps(payload, indent=2, sort_keys=False) + "\n")
     return path
 
 

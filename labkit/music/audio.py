@@ -6,11 +6,11 @@ tone: a few harmonics under a decaying envelope), so no abc2midi, timidity or fl
 
 import copy
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from ..files import write_atomically
 from .check import parse
 
 DEFAULT_QPM = 120  # quarter notes per minute when the tune gives no tempo (Q:)
@@ -91,19 +91,6 @@ def _check_path(path):
     return path
 
 
-def _write_atomically(path, write):
-    """Call ``write(temporary_path)``, then move the file to ``path`` in one step."""
-    descriptor, temporary = tempfile.mkstemp(suffix=path.suffix, dir=path.parent)
-    os.close(descriptor)
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-    return path
-
-
 def write_wav(abc, path, sample_rate=22050):
     """Write :func:`render_wave`'s audio as a 16-bit mono WAV file (atomically); returns the Path."""
     import wave as wav_format
@@ -118,14 +105,14 @@ def write_wav(abc, path, sample_rate=22050):
             file.setframerate(rate)
             file.writeframes((samples * 32767).astype("<i2").tobytes())
 
-    return _write_atomically(path, write)
+    return write_atomically(path, write)
 
 
 def to_midi(abc, path):
     """Write the tune as a MIDI file at ``path`` (written atomically); returns the Path."""
     path = _check_path(path)
     flat, _ = _performance(abc)
-    return _write_atomically(path, lambda temporary: flat.write("midi", fp=temporary))
+    return write_atomically(path, lambda temporary: flat.write("midi", fp=temporary))
 
 
 def piano_roll(abc, *, title=None):
