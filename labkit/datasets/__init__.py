@@ -2,6 +2,7 @@
 
 One module per dataset, loaded on first use (``labkit.datasets.long_lag``):
 
+- ``dates``: human-readable dates in several locales and formats, paired with ISO dates.
 - ``imdb``: Keras' IMDB reviews, only if cached or downloadable (optional, never needed).
 - ``long_lag``: synthetic long-term-dependency tasks (recall the first symbol, adding problem).
 - ``order_probes``: sentence pairs with the same words and opposite sentiment.
@@ -10,7 +11,7 @@ One module per dataset, loaded on first use (``labkit.datasets.long_lag``):
 
 import importlib
 
-__all__ = ["imdb", "long_lag", "order_probes", "tweets"]
+__all__ = ["dates", "imdb", "long_lag", "order_probes", "tweets"]
 
 
 def __getattr__(name):
