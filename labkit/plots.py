@@ -1,6 +1,6 @@
 """Plots a picture beats a table for: loss curves (static and live during training), curves
-over time steps or lags (gradient norms on a log scale, accuracy against sequence length), and
-a classifier's confusion matrix.
+over time steps or lags (gradient norms on a log scale, accuracy against sequence length), a
+classifier's confusion matrix, and matrices: attention weights, positional encodings.
 
 Functions return a ``matplotlib.figure.Figure`` that is not registered with pyplot, so a
 notebook shows it exactly once (as the cell's value, or with ``display(fig)``) and tests can
@@ -136,6 +136,55 @@ def confusion_matrix(labels, predictions, class_names, *, title="Confusion matri
            xlabel="predicted", ylabel="true", title=title)
     fig.counts = counts
     return fig
+
+
+def matrix(values, *, title="", xlabel="", ylabel="", xticklabels=None, yticklabels=None,
+           cmap="viridis", vmin=None, vmax=None):
+    """Show a 2-D array as an image with a colour bar; row 0 at the top.
+
+    Tick labels, when given, must have one entry per column (``xticklabels``) or row.
+    Returns the Figure; ``fig.values`` is the array shown.
+    """
+    try:
+        values = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError("values: expected a 2-D array of numbers") from None
+    if values.ndim != 2 or values.size == 0:
+        raise ValueError(f"values: expected a non-empty 2-D array, got shape {values.shape}")
+    for name, labels, size in (("xticklabels", xticklabels, values.shape[1]),
+                               ("yticklabels", yticklabels, values.shape[0])):
+        if labels is not None and len(labels) != size:
+            per = "column" if name == "xticklabels" else "row"
+            raise ValueError(f"{name}: expected {size} labels (one per {per}), got {len(labels)}")
+    rows, columns = values.shape
+    fig, ax = _new_figure(figsize=(min(2 + 0.3 * columns, 12), min(1.5 + 0.3 * rows, 8))
+                          if xticklabels is not None else (6, 3.5))
+    image = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto", interpolation="nearest")
+    fig.colorbar(image, ax=ax)
+    if xticklabels is not None:
+        ax.set_xticks(range(columns), [str(label) for label in xticklabels])
+    if yticklabels is not None:
+        ax.set_yticks(range(rows), [str(label) for label in yticklabels])
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    fig.values = values
+    return fig
+
+
+def attention(weights, inputs, outputs, *, title="Attention weights"):
+    """Heatmap of attention: row i = output step ``outputs[i]``, column j = input ``inputs[j]``.
+
+    ``weights`` has shape (len(outputs), len(inputs)), each row a distribution (>= 0, sums
+    to 1 up to 1e-3; rows over padding may be cut off before plotting).
+    """
+    weights = np.asarray(weights, dtype=float)
+    if weights.shape != (len(outputs), len(inputs)):
+        raise ValueError(f"weights: expected shape (len(outputs), len(inputs)) = "
+                         f"({len(outputs)}, {len(inputs)}), got {weights.shape}")
+    rows_sum_to_one = np.allclose(weights.sum(axis=1), 1, atol=1e-3)
+    if not np.all(np.isfinite(weights)) or weights.min() < 0 or not rows_sum_to_one:
+        raise ValueError("weights: expected each row to be a distribution (>= 0, summing to 1)")
+    return matrix(weights, title=title, xlabel="input", ylabel="output", xticklabels=list(inputs),
+                  yticklabels=list(outputs), cmap="Blues", vmin=0, vmax=1)
 
 
 class LiveLoss:

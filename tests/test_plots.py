@@ -98,3 +98,38 @@ def test_confusion_matrix_counts_true_against_predicted():
 def test_confusion_matrix_rejects_bad_input_in_one_line(labels, predictions, pattern):
     with pytest.raises(ValueError, match=pattern):
         plots.confusion_matrix(labels, predictions, ["a", "b", "c"])
+
+
+def test_matrix_shows_the_array_with_row_and_column_labels():
+    values = np.arange(6.0).reshape(2, 3)
+    fig = plots.matrix(values, title="m", xticklabels="abc", yticklabels=["r0", "r1"])
+    ax = fig.axes[0]
+    assert np.array_equal(ax.images[0].get_array(), values) and np.array_equal(fig.values, values)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["r0", "r1"]
+    assert ax.get_title() == "m"
+
+
+def test_attention_map_rows_are_outputs_and_columns_inputs():
+    weights = np.array([[0.9, 0.1, 0.0], [0.2, 0.3, 0.5]])
+    fig = plots.attention(weights, inputs="Aug", outputs=["2", "0"])
+    ax = fig.axes[0]
+    assert np.allclose(ax.images[0].get_array(), weights)
+    assert ax.get_xlabel() == "input" and ax.get_ylabel() == "output"
+    assert ax.images[0].get_clim() == (0, 1)
+
+
+@pytest.mark.parametrize("call, pattern", [
+    (lambda: plots.matrix([1.0, 2.0]), r"^values: expected a non-empty 2-D array, got shape \(2,\)"),
+    (lambda: plots.matrix([["a"]]), "^values: expected a 2-D array of numbers"),
+    (lambda: plots.matrix(np.ones((2, 3)), xticklabels="ab"), "^xticklabels: expected 3 labels"),
+    (lambda: plots.matrix(np.ones((2, 3)), yticklabels="abc"), "^yticklabels: expected 2 labels"),
+    (lambda: plots.attention(np.ones((2, 3)) / 3, "abc", "x"),
+     r"^weights: expected shape \(len\(outputs\), len\(inputs\)\) = \(1, 3\), got \(2, 3\)"),
+    (lambda: plots.attention(np.ones((1, 3)), "abc", "x"), "^weights: expected each row to be a distrib"),
+    (lambda: plots.attention([[1.5, -0.5]], "ab", "x"), "^weights: expected each row to be a distribution"),
+])
+def test_matrix_and_attention_reject_bad_arguments_in_one_line(call, pattern):
+    with pytest.raises((ValueError, TypeError), match=pattern) as error:
+        call()
+    assert "\n" not in str(error.value)
