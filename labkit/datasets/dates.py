@@ -2,10 +2,11 @@
 
 "lundi 5 août 2013", "Aug 5, 2013" and "05.08.13" all translate to "2013-08-05". Sources are
 written by ``babel`` from the CLDR data inside its wheel (offline), in several locales and
-the four CLDR widths ("full", "long", "medium", "short"); targets are always 10 characters.
+the four CLDR widths ("full", "long", "medium", "short"). A source may list several dates
+("5 Aug 2013; 12.03.91" -> "2013-08-05 1991-03-12"), so longer inputs carry more to translate.
 
 - :func:`pairs`: ``n`` (source, target) pairs, deterministic for a seed.
-- :func:`year_span`: where the year is written in a source (for checking attention maps).
+- :func:`year_spans`: where each year is written in a source (for checking attention maps).
 
 No source maps to two targets: numeric dates that put the month first (en_US's "8/5/13")
 are left out, so "05/08/13" always means 5 August, and two-digit years stand for
@@ -21,7 +22,8 @@ from labkit.datasets._arguments import check_seed
 LOCALES = ("en_US", "en_GB", "fr_FR", "de_DE", "es_ES", "it_IT")
 FORMATS = ("full", "long", "medium", "short")
 FIRST_DAY, LAST_DAY = dt.date(1950, 1, 1), dt.date(2049, 12, 31)
-TARGET_LENGTH = 10  # "YYYY-MM-DD"
+ISO_LENGTH = 10  # "YYYY-MM-DD"
+SOURCE_SEPARATOR, TARGET_SEPARATOR = "; ", " "
 
 
 def _check_choices(name, values, allowed):
@@ -46,36 +48,55 @@ def combinations(locales=LOCALES, formats=FORMATS):
             if not _month_first_numeric(locale, width)]
 
 
-def pairs(n, *, seed=0, locales=LOCALES, formats=FORMATS):
-    """``n`` (source, target) pairs of a date uniformly drawn from 1950-2049.
+def _positive_int(name, value, meaning):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name}: expected an int >= 1 ({meaning}), got {value!r}")
+    return int(value)
 
-    Each pair draws its date, then its (locale, width) from :func:`combinations`. Non-breaking
-    spaces in babel's output become plain spaces.
+
+def pairs(n, *, seed=0, max_dates=1, locales=LOCALES, formats=FORMATS):
+    """``n`` (source, target) pairs, each listing 1 to ``max_dates`` dates (uniformly many).
+
+    Every date is uniform in 1950-2049 and written in a (locale, width) drawn from
+    :func:`combinations`; dates are joined by "; " in the source and by " " in the target, so
+    a target has ``11 * dates - 1`` characters. Non-breaking spaces become plain spaces.
     """
     from babel.dates import format_date
 
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n: expected an int >= 1 (number of pairs), got {n!r}")
+    n = _positive_int("n", n, "number of pairs")
+    max_dates = _positive_int("max_dates", max_dates, "dates per source")
     check_seed(seed)
     choices = combinations(locales, formats)
     rng = np.random.default_rng(seed)
-    days = rng.integers(0, (LAST_DAY - FIRST_DAY).days + 1, size=n)  # (n,)
-    picks = rng.integers(0, len(choices), size=n)  # (n,)
+    counts = rng.integers(1, max_dates + 1, size=n)  # (n,)
+    days = rng.integers(0, (LAST_DAY - FIRST_DAY).days + 1, size=(n, max_dates))  # (n, max_dates)
+    picks = rng.integers(0, len(choices), size=(n, max_dates))  # (n, max_dates)
     result = []
-    for offset, pick in zip(days, picks):
-        day = FIRST_DAY + dt.timedelta(days=int(offset))
-        locale, width = choices[pick]
-        source = format_date(day, width, locale=locale).replace("\u202f", " ").replace("\xa0", " ")
-        result.append((source, day.isoformat()))
+    for count, offsets, row_picks in zip(counts, days, picks):
+        sources, targets = [], []
+        for offset, pick in zip(offsets[:count], row_picks[:count]):
+            day = FIRST_DAY + dt.timedelta(days=int(offset))
+            locale, width = choices[pick]
+            sources.append(format_date(day, width, locale=locale).replace("\u202f", " ").replace("\xa0", " "))
+            targets.append(day.isoformat())
+        result.append((SOURCE_SEPARATOR.join(sources), TARGET_SEPARATOR.join(targets)))
     return result
 
 
-def year_span(source, target):
-    """(start, stop) of the year in ``source`` as written there: four digits, else the final two."""
-    year = target[:4]
-    start = source.rfind(year)
-    if start >= 0:
-        return start, start + 4
-    if source.endswith(year[2:]):
-        return len(source) - 2, len(source)
-    raise ValueError(f"source: expected the year {year} of {target!r} in it, got {source!r}")
+def year_spans(source, target):
+    """[(start, stop)] of each date's year in ``source``: its four digits, else its final two."""
+    sources, targets = source.split(SOURCE_SEPARATOR), target.split(TARGET_SEPARATOR)
+    if len(sources) != len(targets):
+        raise ValueError(f"source: expected {len(targets)} dates like target {target!r}, got {source!r}")
+    spans, offset = [], 0
+    for one_source, one_target in zip(sources, targets):
+        year = one_target[:4]
+        start = one_source.rfind(year)
+        if start >= 0:
+            spans.append((offset + start, offset + start + 4))
+        elif one_source.endswith(year[2:]):
+            spans.append((offset + len(one_source) - 2, offset + len(one_source)))
+        else:
+            raise ValueError(f"source: expected the year {year} of {one_target!r} in {one_source!r}")
+        offset += len(one_source) + len(SOURCE_SEPARATOR)
+    return spans
