@@ -73,7 +73,8 @@ def _strip_cells(nb):
     return nb
 
 
-def _dumps(nb):
+def dumps(nb):
+    """The notebook as the JSON text we commit (stable, so rewriting it gives no diff)."""
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
@@ -81,7 +82,7 @@ def strip(notebook):
     """Clear outputs except pinned cells, in place. Returns True if the file changed."""
     path = notebook_path(notebook)
     before = path.read_text(encoding="utf-8")
-    after = _dumps(_strip_cells(read(path)))
+    after = dumps(_strip_cells(read(path)))
     if after == before:
         return False
     path.write_text(after, encoding="utf-8")
@@ -104,7 +105,7 @@ def pin(notebook, timeout=900):
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
-    path.write_text(_dumps(_strip_cells(json.loads(nbformat.writes(nb)))), encoding="utf-8")
+    path.write_text(dumps(_strip_cells(json.loads(nbformat.writes(nb)))), encoding="utf-8")
     return path
 
 

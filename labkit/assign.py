@@ -1,0 +1,141 @@
+"""Classroom mode, part 1: student versions of the lessons, generated, never edited by hand.
+
+An exercise is a code cell of a lesson holding one or more solution regions, marked with
+nbgrader's convention; the text after the BEGIN marker is the hint the student sees::
+
+    def call(self, x, h):
+        ### BEGIN SOLUTION: h_new = tanh(h W_hh^T + x W_xh^T), then y = h_new W_hy^T
+        ...
+        ### END SOLUTION
+        return y, h_new
+
+:func:`student_version` replaces every region with a TODO comment and
+``raise NotImplementedError("Exercise N: <hint>")`` at the region's indentation, numbers the
+exercises in notebook order, tags each exercise cell with ``{"labkit": {"exercise": N}}``
+metadata (so the grader finds it after the student edits it), and clears every output.
+Nothing else changes. ``python -m labkit assign notebooks/*.ipynb`` writes
+``notebooks/student/``; ``make student`` runs it.
+
+Marker mistakes (a region never closed, an END without a BEGIN, nested regions, a region with
+no hint, markers in a markdown cell) raise a one-line :class:`MarkerError` naming the
+notebook and the cell.
+"""
+
+import copy
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from labkit import notebooks
+from labkit.files import write_text_atomically
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+_HINT = re.compile(r"^\s*### BEGIN SOLUTION\s*[:—-]?\s*(.*)$")
+STUDENT_DIR = "student"
+
+
+class MarkerError(ValueError):
+    """A solution marker is misplaced; the message names the notebook and the cell."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """Exercise ``number`` (1-based) in code cell ``cell`` (0-based index) with its regions."""
+
+    number: int
+    cell: int
+    hints: tuple
+    solution_lines: tuple
+
+
+def _regions(lines, where):
+    """[(begin index, end index, hint)] of the solution regions in ``lines``."""
+    regions, begin, hint = [], None, ""
+    for i, line in enumerate(lines):
+        if BEGIN in line:
+            if begin is not None:
+                raise MarkerError(f"{where}: a second {BEGIN} before the {END} of the first (nested regions)")
+            hint = _HINT.match(line).group(1).strip() if _HINT.match(line) else ""
+            if not hint:
+                raise MarkerError(f"{where}: {BEGIN} needs a hint after it, e.g. '{BEGIN}: compute h_new'")
+            begin = i
+        elif END in line:
+            if begin is None:
+                raise MarkerError(f"{where}: {END} without a {BEGIN} before it")
+            regions.append((begin, i, hint))
+            begin = None
+    if begin is not None:
+        raise MarkerError(f"{where}: {BEGIN} is never closed by {END}")
+    return regions
+
+
+def _where(name, index, cell):
+    cell_id = cell.get("id")
+    return f"{name}: cell {index + 1}" + (f" (id {cell_id})" if cell_id else "")
+
+
+def exercises(notebook, name="notebook"):
+    """The exercises of a notebook dict, checked for marker mistakes."""
+    found = []
+    for index, cell in enumerate(notebook["cells"]):
+        source = notebooks._source(cell)
+        where = _where(name, index, cell)
+        if cell["cell_type"] != "code":
+            if BEGIN in source or END in source:
+                kind = cell["cell_type"]
+                raise MarkerError(f"{where}: solution markers belong in code cells, not {kind} cells")
+            continue
+        lines = source.split("\n")
+        regions = _regions(lines, where)
+        if regions:
+            solution = tuple(line for begin, end, _ in regions for line in lines[begin + 1 : end])
+            found.append(Exercise(len(found) + 1, index, tuple(hint for *_, hint in regions), solution))
+    return found
+
+
+def stub(number, hint, indent=""):
+    """The lines that replace a solution region in the student version."""
+    message = json.dumps(f"Exercise {number}: {hint}", ensure_ascii=False)
+    return [f"{indent}# TODO Exercise {number}: {hint}", f"{indent}raise NotImplementedError({message})"]
+
+
+def student_version(notebook, name="notebook"):
+    """A copy of ``notebook`` with every solution region replaced by its stub, outputs cleared."""
+    found = {exercise.cell: exercise for exercise in exercises(notebook, name)}
+    student = copy.deepcopy(notebook)
+    for index, cell in enumerate(student["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        cell["outputs"], cell["execution_count"] = [], None
+        exercise = found.get(index)
+        if exercise is None:
+            continue
+        lines = notebooks._source(cell).split("\n")
+        kept, position = [], 0
+        for begin, end, hint in _regions(lines, _where(name, index, cell)):
+            indent = lines[begin][: len(lines[begin]) - len(lines[begin].lstrip())]
+            kept += lines[position:begin] + stub(exercise.number, hint, indent)
+            position = end + 1
+        kept += lines[position:]
+        cell["source"] = [line + "\n" for line in kept[:-1]] + kept[-1:]  # stored as Jupyter does
+        cell.setdefault("metadata", {})["labkit"] = {"exercise": exercise.number}
+    return student
+
+
+def student_path(lesson):
+    """Where the student version of ``lesson`` goes: ``notebooks/student/<same name>``."""
+    lesson = Path(lesson)
+    return lesson.parent / STUDENT_DIR / lesson.name
+
+
+def assign(lessons):
+    """Write the student version of each lesson next to it in ``student/``; returns the paths."""
+    written = []
+    for lesson in map(Path, lessons):
+        student = student_version(notebooks.read(lesson), lesson.name)
+        target = student_path(lesson)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomically(target, notebooks.dumps(student))
+        written.append(target)
+    return written
