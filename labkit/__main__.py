@@ -3,10 +3,15 @@
     python -m labkit strip notebooks/*.ipynb    clear outputs except pinned cells
     python -m labkit pin notebooks/*.ipynb      execute, keep only pinned cells' outputs
     python -m labkit results                    print the results table (README)
+    python -m labkit assign notebooks/*.ipynb   write the student versions to notebooks/student/
+    python -m labkit grade SUBMISSION.ipynb [--json OUT] [--cell-timeout S] [--timeout S]
 """
 
 import argparse
 import sys
+from pathlib import Path
+
+from labkit.files import write_text_atomically
 
 
 def main(argv=None):
@@ -17,19 +22,34 @@ def main(argv=None):
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("notebooks", nargs="+", help="paths to .ipynb files")
     commands.add_parser("results", help="print recorded results as a Markdown table")
+    sub = commands.add_parser("assign", help="write student versions (solutions blanked) to student/")
+    sub.add_argument("lessons", nargs="+", help="paths to lesson .ipynb files")
+    sub = commands.add_parser("grade", help="run a submission and grade its exercises")
+    sub.add_argument("submission", help="path to the submitted .ipynb")
+    sub.add_argument("--json", type=Path, help="also write the report here as JSON")
+    sub.add_argument("--cell-timeout", type=float, default=300, help="seconds per cell (default 300)")
+    sub.add_argument("--timeout", type=float, default=1800, help="seconds for the whole run (default 1800)")
     args = parser.parse_args(argv)
 
-    from labkit import notebooks, results
+    from labkit import assign, grade, notebooks, results
 
     try:
         if args.command == "results":
             print(results.table())
+        if args.command == "assign":
+            for path in assign.assign(args.lessons):
+                print(f"wrote {path}")
+        if args.command == "grade":
+            report = grade.grade(args.submission, cell_timeout=args.cell_timeout, total_timeout=args.timeout)
+            print(report.table())
+            if args.json:
+                write_text_atomically(args.json, report.to_json())
         for path in getattr(args, "notebooks", []):
             if args.command == "strip":
                 print(f"{path}: {'stripped' if notebooks.strip(path) else 'already clean'}")
             else:
                 print(f"{path}: executed, pinned outputs stored in {notebooks.pin(path)}")
-    except (ValueError, FileNotFoundError) as error:
+    except (ValueError, FileNotFoundError) as error:  # MarkerError is a ValueError
         print(f"labkit {args.command}: {error}", file=sys.stderr)
         return 2
     return 0
