@@ -130,6 +130,12 @@ def race(name, parts, train_ids, held_ids, budget, every):
     return curve
 
 
+def seeded(build, vocab_size):
+    """A contender built right after seeding, so its initial weights are the same on every run."""
+    keras.utils.set_random_seed(0)
+    return build(vocab_size)
+
+
 def first_time_at(curve, quality):
     return next((seconds for seconds, _, bits, *_ in curve if bits <= quality), None)
 
@@ -145,7 +151,7 @@ def main():
     print(f"train {len(train_ids):,} chars, held-out {sum(map(len, held_ids)):,}, vocabulary {len(vocab)}; "
           f"budget {args.budget:.0f} s each")
     contenders = {"reference": reference, "labkit": labkit_recipe}
-    curves = {name: race(name, build(len(vocab)), train_ids, held_ids, args.budget, args.every)
+    curves = {name: race(name, seeded(build, len(vocab)), train_ids, held_ids, args.budget, args.every)
               for name, build in contenders.items() if args.only in (None, name)}
     if args.json:
         args.json.write_text(json.dumps(curves, indent=1))
