@@ -79,7 +79,7 @@ def exercises(notebook, name="notebook"):
     """The exercises of a notebook dict, checked for marker mistakes."""
     found = []
     for index, cell in enumerate(notebook["cells"]):
-        source = notebooks._source(cell)
+        source = notebooks.cell_source(cell)
         where = _where(name, index, cell)
         if cell["cell_type"] != "code":
             if BEGIN in source or END in source:
@@ -111,7 +111,7 @@ def student_version(notebook, name="notebook"):
         exercise = found.get(index)
         if exercise is None:
             continue
-        lines = notebooks._source(cell).split("\n")
+        lines = notebooks.cell_source(cell).split("\n")
         kept, position = [], 0
         for begin, end, hint in _regions(lines, _where(name, index, cell)):
             indent = lines[begin][: len(lines[begin]) - len(lines[begin].lstrip())]

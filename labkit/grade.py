@@ -120,7 +120,7 @@ def _error(outputs):
 
 def _grade_exercise(notebook, number, index, next_index, not_run):
     cell = notebook.cells[index]
-    if any(int(n) == number for n in _STUB.findall(notebooks._source(cell))):
+    if any(int(n) == number for n in _STUB.findall(notebooks.cell_source(cell))):
         return ExerciseGrade(number, index + 1, "not attempted", "", "still raises NotImplementedError")
     for later in range(index + 1, next_index):
         candidate = notebook.cells[later]

@@ -43,13 +43,14 @@ def read(notebook):
     return nb
 
 
-def _source(cell):
+def cell_source(cell):
+    """A cell's text as one string (Jupyter stores it as a string or a list of lines)."""
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else source
 
 
 def is_pinned(cell):
-    return cell.get("cell_type") == "code" and PIN_MARK in _source(cell)
+    return cell.get("cell_type") == "code" and PIN_MARK in cell_source(cell)
 
 
 def is_stderr(output):
@@ -136,7 +137,7 @@ def load_definitions(notebook, names):
         if cell.get("cell_type") != "code":
             continue
         try:
-            tree = ast.parse(_code_without_magics(_source(cell)))
+            tree = ast.parse(_code_without_magics(cell_source(cell)))
         except SyntaxError as error:
             raise ValueError(f"notebook: code cell {index} does not parse ({error.msg})") from None
         for node in tree.body:

@@ -41,13 +41,13 @@ def test_exercises_are_numbered_per_cell_with_their_hints_and_solution_lines():
 
 def test_student_version_replaces_regions_with_indented_stubs_and_keeps_the_rest():
     student = assign.student_version(LESSON, "lesson.ipynb")
-    source = notebooks._source(student["cells"][2])
+    source = notebooks.cell_source(student["cells"][2])
     assert source == (
         "class Cell:\n    def __init__(self):\n        # TODO Exercise 1: make the weights\n"
         '        raise NotImplementedError("Exercise 1: make the weights")\n\n    def call(self, x):\n'
         "        # TODO Exercise 1: multiply x by the weight\n"
         '        raise NotImplementedError("Exercise 1: multiply x by the weight")\n        return y')
-    assert notebooks._source(student["cells"][4]).startswith(
+    assert notebooks.cell_source(student["cells"][4]).startswith(
         '# TODO Exercise 2: the area of a circle of radius 2\nraise NotImplementedError("Exercise 2: ')
     assert student["cells"][2]["metadata"] == {"labkit": {"exercise": 1}}
     assert student["cells"][4]["metadata"] == {"labkit": {"exercise": 2}}
@@ -58,7 +58,7 @@ def test_student_version_replaces_regions_with_indented_stubs_and_keeps_the_rest
     assert student["cells"][3]["source"] == LESSON["cells"][3]["source"]
     assert student["metadata"] == LESSON["metadata"]
     assert LESSON["cells"][2]["outputs"]  # the lesson itself is untouched
-    compile(notebooks._source(student["cells"][2]), "student", "exec")  # still valid Python
+    compile(notebooks.cell_source(student["cells"][2]), "student", "exec")  # still valid Python
 
 
 def test_no_solution_line_survives_in_the_student_version():

@@ -43,7 +43,7 @@ def _fill(student, replacements):
     for cell in filled["cells"]:
         number = cell.get("metadata", {}).get("labkit", {}).get("exercise")
         if number:
-            lines = notebooks._source(cell).split("\n")
+            lines = notebooks.cell_source(cell).split("\n")
             kept = [line for line in lines if "Exercise" not in line]
             at = next(i for i, line in enumerate(lines) if "# TODO" in line)
             kept[at:at] = [replacements[number]]

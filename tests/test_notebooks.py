@@ -29,7 +29,7 @@ def test_lessons_are_stored_without_outputs_except_pinned_cells(lesson):
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.name)
 def test_lessons_never_shell_out_to_install_or_download(lesson):
-    code = [notebooks._source(c) for c in notebooks.read(lesson)["cells"] if c["cell_type"] == "code"]
+    code = [notebooks.cell_source(c) for c in notebooks.read(lesson)["cells"] if c["cell_type"] == "code"]
     for line in "\n".join(code).splitlines():
         assert not line.lstrip().startswith(("!", "%pip", "%conda")), line
 
