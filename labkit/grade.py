@@ -126,13 +126,12 @@ def _grade_exercise(notebook, number, index, next_index, not_run):
         candidate = notebook.cells[later]
         if candidate.cell_type != "code":
             continue
-        results = _CHECK_LINE.findall(_text(candidate.get("outputs", [])))
-        if results:
-            failures = [text for verdict, text in results if verdict == "FAIL"]
-            check = (failures or [results[0][1]])[0].split(":")[0]
-            if failures:
-                return ExerciseGrade(number, index + 1, "failed", check, failures[0][len(check) + 2:])
-            return ExerciseGrade(number, index + 1, "passed", check, "")
+        verdicts = [(verdict, *text.partition(": ")[::2])  # (PASS/FAIL, check name, message)
+                    for verdict, text in _CHECK_LINE.findall(_text(candidate.get("outputs", [])))]
+        if verdicts:
+            failures = [v for v in verdicts if v[0] == "FAIL"]
+            _, check, message = (failures or verdicts)[0]
+            return ExerciseGrade(number, index + 1, "failed" if failures else "passed", check, message)
         if later in not_run:
             break
     stopped = any(later in not_run for later in range(index, next_index))
