@@ -1,0 +1,210 @@
+"""Self-checks of lessons 01-04's exercises: the lessons' own solutions pass, the usual slips
+fail with a one-line hint that says what to fix."""
+
+import numpy as np
+import pytest
+
+from labkit import checks, notebooks
+
+keras = pytest.importorskip("keras")
+tf = pytest.importorskip("tensorflow")
+ops = keras.ops
+
+
+def _failed(result, capsys, name, hint):
+    out = capsys.readouterr().out
+    assert not result and out.startswith(f"[FAIL] {name}: ") and out.count("\n") == 1, out
+    assert hint in out, out
+
+
+@pytest.fixture(scope="module")
+def lesson01():
+    return notebooks.load_definitions("01_rnn_from_scratch", ["MyRNNCell", "rnn_unroll", "sequence_loss"])
+
+
+@pytest.fixture(scope="module")
+def lesson02():
+    return notebooks.load_definitions("02_vanishing_gradients_and_lstm",
+                                      ["input_gradients_by_hand", "MyLSTMCell", "lstm_unroll"])
+
+
+@pytest.fixture(scope="module")
+def lesson03():
+    return notebooks.load_definitions("03_sentiment_classification",
+                                      ["SEED", "MAX_TOKENS", "standardize", "classifier", "average_ensemble"])
+
+
+@pytest.fixture(scope="module")
+def lesson04():
+    return notebooks.load_definitions("04_music_generation", ["compute_loss", "make_train_step"])
+
+
+def test_the_lessons_own_solutions_pass(lesson01, lesson02, lesson03, lesson04, capsys):
+    results = [
+        checks.rnn_cell(lesson01["MyRNNCell"]),
+        checks.rnn_unroll(lesson01["rnn_unroll"], lesson01["MyRNNCell"]),
+        checks.sequence_loss(lesson01["sequence_loss"]),
+        checks.input_gradients(lesson02["input_gradients_by_hand"]),
+        checks.lstm_cell(lesson02["MyLSTMCell"]),
+        checks.lstm_unroll(lesson02["lstm_unroll"], lesson02["MyLSTMCell"]),
+        checks.tweet_standardize(lesson03["standardize"]),
+        checks.sentiment_classifier(lesson03["classifier"]),
+        checks.average_ensemble(lesson03["average_ensemble"]),
+        checks.next_char_loss(lesson04["compute_loss"]),
+        checks.train_step(lesson04["make_train_step"]),
+    ]
+    printed = capsys.readouterr().out
+    assert all(results) and printed.count("[PASS]") == len(results) and "[FAIL]" not in printed, printed
+
+
+def test_rnn_unroll_that_ignores_the_mask_fails(lesson01, capsys):
+    def unroll(cell, x_seq, mask=None):
+        return lesson01["rnn_unroll"](cell, x_seq)  # every step treated as real
+
+    result = checks.rnn_unroll(unroll, lesson01["MyRNNCell"])
+    _failed(result, capsys, "rnn_unroll", "carry the previous state")
+
+
+def test_rnn_unroll_that_restarts_from_zeros_fails(lesson01, capsys):
+    def unroll(cell, x_seq, mask=None):
+        h0 = ops.zeros((x_seq.shape[0], cell.rnn_units))
+        ys, hs = zip(*(cell(x_seq[:, t], h0) for t in range(x_seq.shape[1])))
+        return ops.stack(ys, axis=1), ops.stack(hs, axis=1)
+
+    _failed(checks.rnn_unroll(unroll, lesson01["MyRNNCell"]), capsys, "rnn_unroll", "feed each step's state")
+
+
+def _cross_entropy(y_ids, logits):
+    return keras.losses.sparse_categorical_crossentropy(y_ids, logits, from_logits=True)  # (batch, T)
+
+
+@pytest.mark.parametrize("loss, hint", [
+    (lambda logits, y, m: ops.mean(_cross_entropy(y, logits) * ops.cast(m, "float32")), "averaged over time"),
+    (lambda logits, y, m: ops.mean(ops.sum(_cross_entropy(y, logits), axis=1)), "must not count"),
+    (lambda logits, y, m: ops.sum(_cross_entropy(y, logits), axis=1), "must return one number"),
+])
+def test_sequence_loss_slips_fail(loss, hint, capsys):
+    _failed(checks.sequence_loss(loss), capsys, "sequence_loss", hint)
+
+
+def _by_hand(W_xh, W_hh, states, readout, transpose_w_hh=False, skip_tanh=False):
+    upstream = np.tile(readout, (states.shape[0], 1))
+    grads = np.zeros(states.shape[:2] + (W_xh.shape[1],))
+    for t in reversed(range(states.shape[1])):
+        through = upstream if skip_tanh else upstream * (1 - states[:, t] ** 2)
+        grads[:, t] = through @ W_xh
+        upstream = through @ (W_hh.T if transpose_w_hh else W_hh)
+    return grads
+
+
+@pytest.mark.parametrize("options, hint", [
+    ({}, None),
+    ({"transpose_w_hh": True}, "at earlier steps"),
+    ({"skip_tanh": True}, "at the last step"),
+])
+def test_input_gradients_check(options, hint, capsys):
+    result = checks.input_gradients(lambda *args: _by_hand(*args, **options))
+    if hint is None:
+        assert result, capsys.readouterr().out
+    else:
+        _failed(result, capsys, "input_gradients_by_hand", hint)
+
+
+def test_lstm_unroll_returning_h_for_c_fails(lesson02, capsys):
+    def unroll(cell, x_seq):
+        hs, _ = lesson02["lstm_unroll"](cell, x_seq)
+        return hs, hs[:, -1]
+
+    _failed(checks.lstm_unroll(unroll, lesson02["MyLSTMCell"]), capsys, "lstm_unroll", "final cell state")
+
+
+def test_keras_default_standardize_fails(capsys):
+    def strip_all_punctuation(texts):  # what TextVectorization does by default
+        return tf.strings.regex_replace(tf.strings.lower(texts), r"[^\w\s]", "")
+
+    _failed(checks.tweet_standardize(strip_all_punctuation), capsys, "standardize", "'Great flight!!' gives")
+
+
+def _classifier(mask_zero=True, activation="softmax"):
+    def build(kind, seed=0, mask=True):
+        recurrent = keras.layers.LSTM(8)
+        return keras.Sequential([
+            keras.Input((None,), dtype="int64"),
+            keras.layers.Embedding(100, 4, mask_zero=mask and mask_zero),
+            keras.layers.Bidirectional(recurrent) if kind == "BiLSTM" else recurrent,
+            keras.layers.Dense(3, activation=activation),
+        ])
+    return build
+
+
+@pytest.mark.parametrize("build, hint", [
+    (_classifier(), None),
+    (_classifier(mask_zero=False), "pass mask_zero=mask"),
+    (_classifier(activation=None), "use activation='softmax'"),
+])
+def test_classifier_check(build, hint, capsys):
+    result = checks.sentiment_classifier(build)
+    if hint is None:
+        assert result, capsys.readouterr().out
+    else:
+        _failed(result, capsys, "classifier", hint)
+
+
+def test_ensemble_slips_fail(capsys):
+    _failed(checks.average_ensemble(lambda members: members[0]), capsys, "average_ensemble",
+            "average the members")
+    _failed(checks.average_ensemble(lambda members: members), capsys, "average_ensemble",
+            "must return a keras.Model, got list")
+
+
+@pytest.mark.parametrize("loss, hint", [
+    (lambda y, logits: ops.sum(_cross_entropy(y, logits)), "the loss is summed"),
+    (lambda y, logits: ops.mean(keras.losses.sparse_categorical_crossentropy(y, logits)), "from_logits=True"),
+])
+def test_next_char_loss_slips_fail(loss, hint, capsys):
+    _failed(checks.next_char_loss(loss), capsys, "compute_loss", hint)
+
+
+def test_train_step_slips_fail(lesson04, capsys):
+    def forgets_to_apply(model, optimizer):
+        return lambda x, y: lesson04["compute_loss"](y, model(x, training=True))
+
+    def returns_the_loss_after_the_update(model, optimizer):
+        step = lesson04["make_train_step"](model, optimizer)
+        return lambda x, y: (step(x, y), lesson04["compute_loss"](y, model(x, training=True)))[1]
+
+    _failed(checks.train_step(forgets_to_apply), capsys, "train_step", "the weights did not change")
+    _failed(checks.train_step(returns_the_loss_after_the_update), capsys, "train_step", "the returned loss")
+
+
+@pytest.fixture(scope="module")
+def music_model():
+    model = keras.Sequential([
+        keras.Input((None,), dtype="int32"),
+        keras.layers.Embedding(7, 4, name="embedding"),
+        keras.layers.LSTM(5, return_sequences=True, name="lstm"),
+        keras.layers.Dense(7, name="logits"),
+    ])
+    rng = np.random.default_rng(0)  # large weights: peaked logits, so temperature shows
+    model.get_layer("embedding").set_weights([rng.normal(size=(7, 4)) * 3])
+    model.get_layer("logits").set_weights([rng.normal(size=(5, 7)) * 5, np.zeros(7)])
+    return model
+
+
+def _sample_step(model, use_temperature=True):
+    embedding, lstm, dense = (model.get_layer(name) for name in ("embedding", "lstm", "logits"))
+
+    @tf.function
+    def step(char_ids, h, c, temperature):
+        output, (h, c) = lstm.cell(embedding(char_ids), [h, c])  # (batch, units)
+        logits = dense(output) / (temperature if use_temperature else 1.0)  # (batch, vocab)
+        return tf.random.categorical(logits, 1, dtype=tf.int32)[:, 0], h, c
+
+    return step
+
+
+def test_sample_step_check(music_model, capsys):
+    passed = checks.sample_step(_sample_step(music_model), music_model, 5)
+    assert passed and capsys.readouterr().out == "[PASS] sample_step\n"
+    _failed(checks.sample_step(_sample_step(music_model, use_temperature=False), music_model, 5), capsys,
+            "sample_step", "the samples do not follow softmax(logits / temperature)")
