@@ -4,7 +4,7 @@
     python -m labkit pin notebooks/*.ipynb      execute, keep only pinned cells' outputs
     python -m labkit results                    print the results table (README)
     python -m labkit assign notebooks/*.ipynb   write the student versions to notebooks/student/
-    python -m labkit grade SUBMISSION.ipynb [--json OUT] [--cell-timeout S] [--timeout S]
+    python -m labkit grade SUBMISSION.ipynb [--json OUT] [--cell-timeout S] [--timeout S] [--all-cells]
 """
 
 import argparse
@@ -29,6 +29,8 @@ def main(argv=None):
     sub.add_argument("--json", type=Path, help="also write the report here as JSON")
     sub.add_argument("--cell-timeout", type=float, default=300, help="seconds per cell (default 300)")
     sub.add_argument("--timeout", type=float, default=1800, help="seconds for the whole run (default 1800)")
+    sub.add_argument("--all-cells", action="store_true",
+                     help="also run the cells after the last self-check (they cannot change the grade)")
     args = parser.parse_args(argv)
 
     from labkit import assign, grade, notebooks, results
@@ -40,7 +42,8 @@ def main(argv=None):
             for path in assign.assign(args.lessons):
                 print(f"wrote {path}")
         if args.command == "grade":
-            report = grade.grade(args.submission, cell_timeout=args.cell_timeout, total_timeout=args.timeout)
+            report = grade.grade(args.submission, cell_timeout=args.cell_timeout, total_timeout=args.timeout,
+                                 all_cells=args.all_cells)
             print(report.table())
             if args.json:
                 write_text_atomically(args.json, report.to_json())

@@ -1,13 +1,15 @@
 """Classroom mode, part 2: grade a submission by running it and reading its self-checks.
 
-    python -m labkit grade SUBMISSION.ipynb [--json OUT] [--cell-timeout S] [--timeout S]
+    python -m labkit grade SUBMISSION.ipynb [--json OUT] [--cell-timeout S] [--timeout S] [--all-cells]
 
 The submission runs in a fresh kernel, in a temporary folder that holds a copy of it and is
 the kernel's working directory and ``LABKIT_ROOT`` (so results, checkpoints and audio land
 there, not in the course checkout), with ``LABKIT_FAST=1``. Every cell gets at most
 ``cell_timeout`` seconds (then the kernel is interrupted and grading goes on with the next
 cell) and the whole run ``total_timeout`` seconds (then the kernel is stopped and the cells
-left are reported as not run). Cells that raise do not stop the run.
+left are reported as not run). Cells that raise do not stop the run. Once the last exercise's
+self-check has printed, the cells after it are skipped: they cannot change the grade, and in a
+lesson they are often its slowest part (``all_cells=True`` runs them anyway).
 
 Exercises are the code cells tagged ``{"labkit": {"exercise": N}}`` by ``make student``, or,
 in a lesson itself, the cells holding ``### BEGIN SOLUTION`` regions. Each exercise is:
@@ -57,7 +59,8 @@ class Report:
     score: float  # percent of exercises passed
     seconds: float
     cells_with_errors: list  # 1-based cell numbers
-    cells_not_run: list
+    cells_not_run: list  # stopped by the time limit or a dead kernel
+    cells_skipped: list  # after the last self-check: they cannot change the grade
 
     def table(self):
         rows = [f"{'exercise':>8}  {'cell':>4}  {'status':13}  self-check"]
@@ -68,6 +71,10 @@ class Report:
                     f"{len(self.exercises)} exercises passed) in {self.seconds:.0f} s")
         if self.cells_not_run:
             rows.append(f"cells not run (time limit or stopped kernel): {self.cells_not_run}")
+        if self.cells_skipped:
+            first, last = self.cells_skipped[0], self.cells_skipped[-1]
+            rows.append(f"cells {first}-{last} come after the last self-check and were skipped (they cannot "
+                        "change the grade; --all-cells runs them)")
         return "\n".join(rows)
 
     def to_json(self):
@@ -141,8 +148,12 @@ def _grade_exercise(notebook, number, index, next_index, not_run):
     return ExerciseGrade(number, index + 1, "failed", "", why)
 
 
-def _execute(notebook, workdir, cell_timeout, total_timeout):
-    """Run every code cell in a fresh kernel; returns the set of cell indices left unrun."""
+def _execute(notebook, workdir, cell_timeout, total_timeout, last_exercise=None):
+    """Run the code cells in a fresh kernel, stopping after the first cell past ``last_exercise``
+    (an index; None: never stop) that prints a self-check.
+
+    Returns (indices not run because of the time limit or a dead kernel, indices skipped).
+    """
     from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
 
@@ -171,13 +182,19 @@ def _execute(notebook, workdir, cell_timeout, total_timeout):
                 except DeadKernelError:
                     break
                 done.add(index)
+                if last_exercise is not None and index > last_exercise and _CHECK_LINE.search(
+                        _text(notebook.cells[index].get("outputs", []))):
+                    return set(), {i for i in code_cells if i > index}
         finally:
             watchdog.cancel()
-    return set(code_cells) - done
+    return set(code_cells) - done, set()
 
 
-def grade(submission, *, cell_timeout=CELL_TIMEOUT, total_timeout=TOTAL_TIMEOUT):
-    """Execute ``submission`` (a path) and grade its exercises; returns a :class:`Report`."""
+def grade(submission, *, cell_timeout=CELL_TIMEOUT, total_timeout=TOTAL_TIMEOUT, all_cells=False):
+    """Execute ``submission`` (a path) and grade its exercises; returns a :class:`Report`.
+
+    ``all_cells``: also run the cells after the last exercise's self-check.
+    """
     path = Path(submission)
     for name, value in (("cell_timeout", cell_timeout), ("total_timeout", total_timeout)):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 1:
@@ -189,7 +206,8 @@ def grade(submission, *, cell_timeout=CELL_TIMEOUT, total_timeout=TOTAL_TIMEOUT)
         workdir = Path(temporary) / "notebooks"
         workdir.mkdir()
         shutil.copy(path, workdir / path.name)
-        not_run = _execute(notebook, workdir, cell_timeout, total_timeout)
+        last_exercise = None if all_cells or not cells else max(cells.values())
+        not_run, skipped = _execute(notebook, workdir, cell_timeout, total_timeout, last_exercise)
     bounds = list(cells.values())[1:] + [len(notebook.cells)]
     grades = [_grade_exercise(notebook, number, index, next_index, not_run)
               for (number, index), next_index in zip(cells.items(), bounds)]
@@ -199,4 +217,4 @@ def grade(submission, *, cell_timeout=CELL_TIMEOUT, total_timeout=TOTAL_TIMEOUT)
         seconds=round(time.monotonic() - start, 1),
         cells_with_errors=[i + 1 for i, cell in enumerate(notebook.cells)
                            if cell.cell_type == "code" and _error(cell.get("outputs", []))],
-        cells_not_run=sorted(i + 1 for i in not_run))
+        cells_not_run=sorted(i + 1 for i in not_run), cells_skipped=sorted(i + 1 for i in skipped))

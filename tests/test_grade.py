@@ -21,13 +21,14 @@ DOUBLE = "    return 2 * x"
 TOTAL = "total = sum(range(11))"
 LESSON = _notebook(
     _code("from labkit import checks"),
+    _code("import os\nfrom labkit import config\n"
+          "assert config.FAST and os.getcwd() == str(config.REPO_ROOT / 'notebooks')\n"
+          "assert 'labkit-grade-' in os.getcwd()"),
     _code(f"def double(x):\n    ### BEGIN SOLUTION: return twice x\n{DOUBLE}\n    ### END SOLUTION"),
     _code("checks.check('double', lambda: checks.expect(double(3) == 6, 'double(3) should be 6'))"),
     _code(f"### BEGIN SOLUTION: the sum of 0..10\n{TOTAL}\n### END SOLUTION"),
     _code("checks.check('total', lambda: checks.expect(total == 55, f'total is {total}, expected 55'))"),
-    _code("import os\nfrom labkit import config\n"
-          "assert config.FAST and os.getcwd() == str(config.REPO_ROOT / 'notebooks')\n"
-          "assert 'labkit-grade-' in os.getcwd()"),
+    _code("results = 'the rest of the lesson'"),
 )
 
 
@@ -56,6 +57,17 @@ def test_the_lesson_itself_scores_100_and_runs_in_fast_mode_in_a_scratch_folder(
     assert [(g.number, g.status, g.check) for g in report.exercises] == [(1, "passed", "double"),
                                                                         (2, "passed", "total")]
     assert report.score == 100.0 and report.cells_with_errors == [] and report.cells_not_run == []
+
+
+def test_cells_after_the_last_self_check_are_skipped_unless_all_cells_are_asked_for(tmp_path):
+    lesson = _notebook(*LESSON["cells"], _code("raise RuntimeError('the slow rest of the lesson')"))
+    path = _write(tmp_path, "lesson.ipynb", lesson)
+    report = grade.grade(path, cell_timeout=60, total_timeout=120)
+    assert report.score == 100.0 and report.cells_skipped == [7, 8] and report.cells_with_errors == []
+    assert "cells 7-8 come after the last self-check and were skipped" in report.table()
+    everything = grade.grade(path, cell_timeout=60, total_timeout=120, all_cells=True)
+    assert everything.score == 100.0 and everything.cells_skipped == []
+    assert everything.cells_with_errors == [8]
 
 
 def test_untouched_student_version_scores_0_with_every_exercise_not_attempted(tmp_path, capsys):
@@ -91,11 +103,11 @@ def test_an_infinite_loop_is_cut_by_the_cell_timeout_and_the_rest_is_still_grade
     report = grade.grade(looping, cell_timeout=3, total_timeout=120)
     assert report.exercises[0].status == "passed"
     assert report.exercises[1].status == "failed" and "NameError" in report.exercises[1].message
-    assert report.cells_with_errors == [4]  # the loop's cell (1-based), stopped
+    assert report.cells_with_errors == [5]  # the loop's cell (1-based), stopped
 
 
 def test_the_total_timeout_reports_the_cells_left_unrun(tmp_path):
-    slow = _notebook(*LESSON["cells"][:3], _code("import time\ntime.sleep(30)"), *LESSON["cells"][3:])
+    slow = _notebook(*LESSON["cells"][:4], _code("import time\ntime.sleep(30)"), *LESSON["cells"][4:])
     report = grade.grade(_write(tmp_path, "slow.ipynb", slow), cell_timeout=60, total_timeout=8)
     assert report.exercises[0].status == "passed"
     assert report.exercises[1].status == "failed" and "time limit" in report.exercises[1].message
