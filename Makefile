@@ -5,6 +5,7 @@
 #   make results   every notebook in full mode -> results/*.json, then print the README table
 #   make bench     benchmarks in bench/ (ratios measured in one run)
 #   make pin       re-execute notebooks (fast mode), keep only the outputs of pinned cells
+#   make student   regenerate notebooks/student/ from the lessons (exercises blanked)
 #   make clean     remove build outputs and caches (keeps .venv)
 
 PYTHON ?= python3
@@ -21,7 +22,7 @@ NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONHASHSEED ?= 0
 
-.PHONY: lab test results bench pin clean venv
+.PHONY: lab test results bench pin student clean venv
 
 venv: $(STAMP)
 
@@ -51,6 +52,9 @@ bench: $(STAMP)
 
 pin: $(STAMP)
 	LABKIT_FAST=1 $(BIN)/python -m labkit pin $(NOTEBOOKS)
+
+student: $(STAMP)
+	$(BIN)/python -m labkit assign $(NOTEBOOKS)
 
 clean:
 	rm -rf build results/fast .pytest_cache .ruff_cache

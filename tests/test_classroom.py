@@ -1,0 +1,143 @@
+"""Classroom mode on the real lessons.
+
+- The committed student notebooks are exactly what ``make student`` generates (no drift), and
+  no line of any solution region appears in any of them.
+- Every lesson has 3-6 exercises, each followed by a self-check cell.
+- Grading: an untouched student notebook scores 0% (every exercise "not attempted", the grader
+  returns a complete report); the student notebook with its stubs filled in with the lesson's
+  solution code scores 100%. The filled notebook's code is the lesson's code minus the solution
+  markers (comment lines), and the grader finds the same exercise cells in both, which is
+  asserted: so its grade is also the lesson's own grade, without executing the lesson a second
+  time (nbval already executes it).
+
+The grading tests execute every lesson in fast mode twice; they are the slow part of this file.
+"""
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from labkit import assign, config, grade, notebooks
+
+LESSONS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
+_ids = {"ids": lambda path: path.stem}
+
+
+def _code_cells(notebook):
+    return [notebooks.cell_source(cell) for cell in notebook["cells"] if cell["cell_type"] == "code"]
+
+
+def _lines(notebook):
+    return {line.strip() for cell in notebook["cells"] for line in notebooks.cell_source(cell).split("\n")}
+
+
+@pytest.mark.parametrize("lesson", LESSONS, **_ids)
+def test_committed_student_notebook_equals_a_freshly_generated_one(lesson):
+    committed = assign.student_path(lesson)
+    assert committed.exists(), f"{committed} is missing: run make student"
+    fresh = notebooks.dumps(assign.student_version(notebooks.read(lesson), lesson.name))
+    assert committed.read_text(encoding="utf-8") == fresh, f"{committed} is stale: run make student"
+
+
+def _public_lines():
+    """Lines the lessons show outside every solution region (``])``, or lesson 01's
+    ``with tf.GradientTape() as tape:``): a student sees them anyway, so they may recur."""
+    public = set()
+    for lesson in LESSONS:
+        for cell in notebooks.read(lesson)["cells"]:
+            inside = False
+            for line in notebooks.cell_source(cell).split("\n"):
+                if assign.BEGIN in line or assign.END in line:
+                    inside = assign.BEGIN in line
+                elif not inside:
+                    public.add(line.strip())
+    return public
+
+
+def test_no_solution_line_appears_in_any_student_notebook():
+    student_lines = set().union(*(_lines(notebooks.read(assign.student_path(lesson))) for lesson in LESSONS))
+    public = _public_lines()
+    leaks = [(lesson.name, exercise.number, line.strip())
+             for lesson in LESSONS
+             for exercise in assign.exercises(notebooks.read(lesson), lesson.name)
+             for line in exercise.solution_lines
+             if line.strip() and line.strip() in student_lines and line.strip() not in public]
+    assert not leaks, f"solution lines found in student notebooks (lesson, exercise, line): {leaks}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, **_ids)
+def test_every_lesson_has_three_to_six_exercises_each_followed_by_a_self_check(lesson):
+    notebook = notebooks.read(lesson)
+    found = assign.exercises(notebook, lesson.name)
+    assert 3 <= len(found) <= 6, f"{lesson.name} has {len(found)} exercises"
+    cells = notebook["cells"]
+    for exercise in found:
+        following = next(cell for cell in cells[exercise.cell + 1:] if cell["cell_type"] == "code")
+        assert notebooks.cell_source(following).startswith("checks."), (
+            f"{lesson.name}: exercise {exercise.number} is not followed by a checks.* cell")
+
+
+def _region_bodies(lesson):
+    """For each exercise cell of ``lesson``, in order: the lines inside each of its regions."""
+    cells = []
+    for cell in lesson["cells"]:
+        bodies, body = [], None
+        for line in notebooks.cell_source(cell).split("\n"):
+            if assign.BEGIN in line:
+                body = []
+            elif assign.END in line:
+                bodies.append(body)
+                body = None
+            elif body is not None:
+                body.append(line)
+        if bodies and cell["cell_type"] == "code":
+            cells.append(bodies)
+    return cells
+
+
+def fill(student, lesson):
+    """``student`` with each exercise's stub (its TODO and raise lines) replaced by the lesson's
+    solution lines, as a student who wrote exactly the solution would hand it in."""
+    regions = _region_bodies(lesson)
+    filled = copy.deepcopy(student)
+    for cell in filled["cells"]:
+        number = cell.get("metadata", {}).get("labkit", {}).get("exercise")
+        if number is None:
+            continue
+        bodies, lines, stub = iter(regions[number - 1]), [], False
+        for line in notebooks.cell_source(cell).split("\n"):
+            if line.strip().startswith(f"# TODO Exercise {number}:"):
+                lines += next(bodies)
+                stub = True
+            elif not (stub and line.strip().startswith("raise NotImplementedError(")):
+                lines.append(line)
+                stub = False
+        cell["source"] = "\n".join(lines)
+    return filled
+
+
+def _without_markers(source):
+    kept = [line for line in source.split("\n") if assign.BEGIN not in line and assign.END not in line]
+    return "\n".join(kept)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, **_ids)
+def test_grading_an_untouched_student_notebook_scores_zero(lesson):
+    report = grade.grade(assign.student_path(lesson))
+    expected = len(assign.exercises(notebooks.read(lesson), lesson.name))
+    assert [g.number for g in report.exercises] == list(range(1, expected + 1)), report.table()
+    assert report.score == 0 and {g.status for g in report.exercises} == {"not attempted"}, report.table()
+
+
+@pytest.mark.parametrize("lesson", LESSONS, **_ids)
+def test_the_filled_student_notebook_is_the_lesson_and_scores_100(lesson, tmp_path):
+    solution = notebooks.read(lesson)
+    filled = fill(notebooks.read(assign.student_path(lesson)), solution)
+    assert _code_cells(filled) == [_without_markers(source) for source in _code_cells(solution)]
+    assert grade.exercise_cells(filled, "filled") == grade.exercise_cells(solution, lesson.name)
+    submission = Path(tmp_path) / lesson.name
+    submission.write_text(notebooks.dumps(filled), encoding="utf-8")
+    report = grade.grade(submission)
+    assert report.score == 100, report.table()
+    assert len(report.exercises) == len(assign.exercises(solution, lesson.name))
