@@ -40,17 +40,35 @@ class MarkerError(ValueError):
 
 
 @dataclass(frozen=True)
+class Region:
+    """One solution region: its BEGIN and END marker lines (0-based, in the cell), the hint, and
+    the solution lines between the markers."""
+
+    begin: int
+    end: int
+    hint: str
+    lines: tuple
+
+
+@dataclass(frozen=True)
 class Exercise:
     """Exercise ``number`` (1-based) in code cell ``cell`` (0-based index) with its regions."""
 
     number: int
     cell: int
-    hints: tuple
-    solution_lines: tuple
+    regions: tuple
+
+    @property
+    def hints(self):
+        return tuple(region.hint for region in self.regions)
+
+    @property
+    def solution_lines(self):
+        return tuple(line for region in self.regions for line in region.lines)
 
 
 def _regions(lines, where):
-    """[(begin index, end index, hint)] of the solution regions in ``lines``."""
+    """The :class:`Region` list of the solution regions in ``lines``."""
     regions, begin, hint = [], None, ""
     for i, line in enumerate(lines):
         if BEGIN in line:
@@ -63,7 +81,7 @@ def _regions(lines, where):
         elif END in line:
             if begin is None:
                 raise MarkerError(f"{where}: {END} without a {BEGIN} before it")
-            regions.append((begin, i, hint))
+            regions.append(Region(begin, i, hint, tuple(lines[begin + 1 : i])))
             begin = None
     if begin is not None:
         raise MarkerError(f"{where}: {BEGIN} is never closed by {END}")
@@ -89,8 +107,7 @@ def exercises(notebook, name="notebook"):
         lines = source.split("\n")
         regions = _regions(lines, where)
         if regions:
-            solution = tuple(line for begin, end, _ in regions for line in lines[begin + 1 : end])
-            found.append(Exercise(len(found) + 1, index, tuple(hint for *_, hint in regions), solution))
+            found.append(Exercise(len(found) + 1, index, tuple(regions)))
     return found
 
 
@@ -113,10 +130,11 @@ def student_version(notebook, name="notebook"):
             continue
         lines = notebooks.cell_source(cell).split("\n")
         kept, position = [], 0
-        for begin, end, hint in _regions(lines, _where(name, index, cell)):
-            indent = lines[begin][: len(lines[begin]) - len(lines[begin].lstrip())]
-            kept += lines[position:begin] + stub(exercise.number, hint, indent)
-            position = end + 1
+        for region in exercise.regions:
+            marker = lines[region.begin]
+            indent = marker[: len(marker) - len(marker.lstrip())]
+            kept += lines[position : region.begin] + stub(exercise.number, region.hint, indent)
+            position = region.end + 1
         kept += lines[position:]
         cell["source"] = [line + "\n" for line in kept[:-1]] + kept[-1:]  # stored as Jupyter does
         cell.setdefault("metadata", {})["labkit"] = {"exercise": exercise.number}

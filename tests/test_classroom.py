@@ -45,13 +45,12 @@ def _public_lines():
     ``with tf.GradientTape() as tape:``): a student sees them anyway, so they may recur."""
     public = set()
     for lesson in LESSONS:
-        for cell in notebooks.read(lesson)["cells"]:
-            inside = False
-            for line in notebooks.cell_source(cell).split("\n"):
-                if assign.BEGIN in line or assign.END in line:
-                    inside = assign.BEGIN in line
-                elif not inside:
-                    public.add(line.strip())
+        notebook = notebooks.read(lesson)
+        regions = {e.cell: e.regions for e in assign.exercises(notebook, lesson.name)}
+        for index, cell in enumerate(notebook["cells"]):
+            hidden = {i for r in regions.get(index, ()) for i in range(r.begin, r.end + 1)}
+            public |= {line.strip() for i, line in enumerate(notebooks.cell_source(cell).split("\n"))
+                       if i not in hidden}
     return public
 
 
@@ -78,37 +77,19 @@ def test_every_lesson_has_three_to_six_exercises_each_followed_by_a_self_check(l
             f"{lesson.name}: exercise {exercise.number} is not followed by a checks.* cell")
 
 
-def _region_bodies(lesson):
-    """For each exercise cell of ``lesson``, in order: the lines inside each of its regions."""
-    cells = []
-    for cell in lesson["cells"]:
-        bodies, body = [], None
-        for line in notebooks.cell_source(cell).split("\n"):
-            if assign.BEGIN in line:
-                body = []
-            elif assign.END in line:
-                bodies.append(body)
-                body = None
-            elif body is not None:
-                body.append(line)
-        if bodies and cell["cell_type"] == "code":
-            cells.append(bodies)
-    return cells
-
-
 def fill(student, lesson):
     """``student`` with each exercise's stub (its TODO and raise lines) replaced by the lesson's
     solution lines, as a student who wrote exactly the solution would hand it in."""
-    regions = _region_bodies(lesson)
+    solutions = {e.number: e for e in assign.exercises(lesson)}
     filled = copy.deepcopy(student)
     for cell in filled["cells"]:
         number = cell.get("metadata", {}).get("labkit", {}).get("exercise")
         if number is None:
             continue
-        bodies, lines, stub = iter(regions[number - 1]), [], False
+        regions, lines, stub = iter(solutions[number].regions), [], False
         for line in notebooks.cell_source(cell).split("\n"):
             if line.strip().startswith(f"# TODO Exercise {number}:"):
-                lines += next(bodies)
+                lines += next(regions).lines
                 stub = True
             elif not (stub and line.strip().startswith("raise NotImplementedError(")):
                 lines.append(line)
