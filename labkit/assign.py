@@ -117,10 +117,30 @@ def stub(number, hint, indent=""):
     return [f"{indent}# TODO Exercise {number}: {hint}", f"{indent}raise NotImplementedError({message})"]
 
 
+def replace_regions(lines, exercise, replacements):
+    """``lines`` of the exercise's cell with region i replaced by ``replacements[i]`` (lines);
+    returns (new lines, [(start, stop) of each replacement in them])."""
+    kept, spans, position = [], [], 0
+    for region, replacement in zip(exercise.regions, replacements):
+        kept += lines[position : region.begin]
+        spans.append((len(kept), len(kept) + len(replacement)))
+        kept += replacement
+        position = region.end + 1
+    return kept + lines[position:], spans
+
+
+def stubs(exercise, lines):
+    """The stub lines of each region, at the indentation of its BEGIN marker in ``lines``."""
+    indents = [lines[r.begin][: len(lines[r.begin]) - len(lines[r.begin].lstrip())] for r in exercise.regions]
+    return [stub(exercise.number, region.hint, indent) for region, indent in zip(exercise.regions, indents)]
+
+
 def student_version(notebook, name="notebook"):
-    """A copy of ``notebook`` with every solution region replaced by its stub, outputs cleared."""
+    """A copy of ``notebook`` with every solution region replaced by its stub, outputs cleared;
+    the notebook's metadata names the lesson it answers (``labkit.lesson``)."""
     found = {exercise.cell: exercise for exercise in exercises(notebook, name)}
     student = copy.deepcopy(notebook)
+    student.setdefault("metadata", {})["labkit"] = {"lesson": Path(name).stem}
     for index, cell in enumerate(student["cells"]):
         if cell["cell_type"] != "code":
             continue
@@ -129,13 +149,7 @@ def student_version(notebook, name="notebook"):
         if exercise is None:
             continue
         lines = notebooks.cell_source(cell).split("\n")
-        kept, position = [], 0
-        for region in exercise.regions:
-            marker = lines[region.begin]
-            indent = marker[: len(marker) - len(marker.lstrip())]
-            kept += lines[position : region.begin] + stub(exercise.number, region.hint, indent)
-            position = region.end + 1
-        kept += lines[position:]
+        kept, _ = replace_regions(lines, exercise, stubs(exercise, lines))
         cell["source"] = [line + "\n" for line in kept[:-1]] + kept[-1:]  # stored as Jupyter does
         cell.setdefault("metadata", {})["labkit"] = {"exercise": exercise.number}
     return student

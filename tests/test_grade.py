@@ -1,14 +1,24 @@
-"""The grader on small synthetic lessons (each test starts a kernel: a few seconds)."""
+"""The grader on a small synthetic lesson whose three exercises use real, NumPy-only checks
+(each grading starts a sandboxed kernel: a second or two).
+
+- Honest work is graded right: the lesson itself and the filled student version score 100%,
+  the untouched one 0%, a wrong answer fails with the check's message.
+- The forgery suite: each way of faking a pass scores 0 on the forged exercise while the honest
+  exercises of the same submission pass.
+- Limits: time, memory, output, a dead kernel; bad input gets a one-line error and exit 2.
+"""
 
 import json
 
 import pytest
 
-from labkit import assign, grade, notebooks
+from labkit import assign, grading, notebooks
+from labkit.__main__ import main
 
 
-def _code(source):
-    return {"cell_type": "code", "metadata": {}, "source": source, "outputs": [], "execution_count": None}
+def _code(source, **metadata):
+    return {"cell_type": "code", "metadata": metadata, "source": source, "outputs": [],
+            "execution_count": None}
 
 
 def _notebook(*cells):
@@ -17,118 +27,243 @@ def _notebook(*cells):
             "nbformat": 4, "nbformat_minor": 5}
 
 
-DOUBLE = "    return 2 * x"
-TOTAL = "total = sum(range(11))"
+ENCODING = """    angles = np.arange(length)[:, None] / 10000 ** (np.arange(0, depth, 2) / depth)
+    encoding = np.zeros((length, depth))
+    encoding[:, 0::2], encoding[:, 1::2] = np.sin(angles), np.cos(angles)"""
+LOSS = """    shifted = logits - logits.max(axis=-1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    per_step = -np.take_along_axis(log_probs, y_ids[..., None], axis=-1)[..., 0]
+    return float((per_step * step_mask).sum(axis=1).mean())"""
+GRADIENTS = """        through_tanh = upstream * (1 - states[:, t] ** 2)
+        grads[:, t] = through_tanh @ W_xh
+        upstream = through_tanh @ W_hh"""
+SOLUTIONS = {1: ENCODING, 2: LOSS, 3: GRADIENTS}
 LESSON = _notebook(
-    _code("from labkit import checks"),
+    _code("import numpy as np\nfrom labkit import checks"),
     _code("import os\nfrom labkit import config\n"
-          "assert config.FAST and os.getcwd() == str(config.REPO_ROOT / 'notebooks')\n"
-          "assert 'labkit-grade-' in os.getcwd()"),
-    _code(f"def double(x):\n    ### BEGIN SOLUTION: return twice x\n{DOUBLE}\n    ### END SOLUTION"),
-    _code("checks.check('double', lambda: checks.expect(double(3) == 6, 'double(3) should be 6'))"),
-    _code(f"### BEGIN SOLUTION: the sum of 0..10\n{TOTAL}\n### END SOLUTION"),
-    _code("checks.check('total', lambda: checks.expect(total == 55, f'total is {total}, expected 55'))"),
+          "assert config.FAST and os.getcwd() == str(config.REPO_ROOT / 'notebooks')"),
+    _code(f"def positional_encoding(length, depth):\n    ### BEGIN SOLUTION: sines in the even columns, "
+          f"cosines "
+          f"in the odd ones\n{ENCODING}\n    ### END SOLUTION\n    return encoding"),
+    _code("checks.positional_encoding(positional_encoding)"),
+    _code(f"def sequence_loss(logits, y_ids, step_mask):\n    ### BEGIN SOLUTION: masked cross-entropy, "
+          f"summed over "
+          f"time, averaged over the batch\n{LOSS}\n    ### END SOLUTION"),
+    _code("checks.sequence_loss(sequence_loss)"),
+    _code("def input_gradients_by_hand(W_xh, W_hh, states, readout):\n"
+          "    upstream = np.tile(readout, (states.shape[0], 1))\n"
+          "    grads = np.zeros((*states.shape[:2], W_xh.shape[1]))\n"
+          "    for t in reversed(range(states.shape[1])):\n"
+          f"        ### BEGIN SOLUTION: back through tanh, read off dL/dx_t, back through W_hh\n{GRADIENTS}\n"
+          "        ### END SOLUTION\n    return grads"),
+    _code("checks.input_gradients(input_gradients_by_hand)"),
     _code("results = 'the rest of the lesson'"),
 )
+CHECK_CELLS = {1: 3, 2: 5, 3: 7}  # exercise -> its check cell (0-based)
+FAST = {"cell_timeout": 20, "total_timeout": 120}
 
 
-def _write(tmp_path, name, notebook):
-    path = tmp_path / name
-    path.write_text(notebooks.dumps(notebook))
+@pytest.fixture
+def lesson(tmp_path):
+    path = tmp_path / "lessons" / "01_demo.ipynb"
+    path.parent.mkdir()
+    path.write_text(notebooks.dumps(LESSON))
     return path
 
 
-def _fill(student, replacements):
+def _fill(replacements, student=None):
     """The student version with each exercise's stub lines replaced by the given code."""
-    filled = json.loads(json.dumps(student))
+    filled = json.loads(json.dumps(student or assign.student_version(LESSON, "01_demo.ipynb")))
     for cell in filled["cells"]:
         number = cell.get("metadata", {}).get("labkit", {}).get("exercise")
         if number:
             lines = notebooks.cell_source(cell).split("\n")
-            kept = [line for line in lines if "Exercise" not in line]
             at = next(i for i, line in enumerate(lines) if "# TODO" in line)
-            kept[at:at] = [replacements[number]]
-            cell["source"] = "\n".join(kept)
+            lines[at : at + 2] = [replacements.get(number, lines[at] + "\n" + lines[at + 1])]
+            cell["source"] = "\n".join(lines)
     return filled
 
 
-def test_the_lesson_itself_scores_100_and_runs_in_fast_mode_in_a_scratch_folder(tmp_path):
-    report = grade.grade(_write(tmp_path, "lesson.ipynb", LESSON), cell_timeout=60, total_timeout=120)
-    assert [(g.number, g.status, g.check) for g in report.exercises] == [(1, "passed", "double"),
-                                                                        (2, "passed", "total")]
-    assert report.score == 100.0 and report.cells_with_errors == [] and report.cells_not_run == []
+def _grade(tmp_path, notebook, lesson, name="01_demo.ipynb", **options):
+    path = tmp_path / name
+    path.write_text(notebooks.dumps(notebook))
+    return grading.grade(path, lesson=lesson, **{**FAST, **options})
 
 
-def test_cells_after_the_last_self_check_are_skipped_unless_all_cells_are_asked_for(tmp_path):
-    lesson = _notebook(*LESSON["cells"], _code("raise RuntimeError('the slow rest of the lesson')"))
-    path = _write(tmp_path, "lesson.ipynb", lesson)
-    report = grade.grade(path, cell_timeout=60, total_timeout=120)
-    assert report.score == 100.0 and report.cells_skipped == [7, 8] and report.cells_with_errors == []
-    assert "cells 7-8 come after the last self-check and were skipped" in report.table()
-    everything = grade.grade(path, cell_timeout=60, total_timeout=120, all_cells=True)
-    assert everything.score == 100.0 and everything.cells_skipped == []
-    assert everything.cells_with_errors == [8]
+def _statuses(report):
+    return [g.status for g in report.exercises]
 
 
-def test_untouched_student_version_scores_0_with_every_exercise_not_attempted(tmp_path, capsys):
-    from labkit.__main__ import main
-
-    student = _write(tmp_path, "student.ipynb", assign.student_version(LESSON, "lesson.ipynb"))
-    out = tmp_path / "report.json"
-    assert main(["grade", str(student), "--json", str(out), "--cell-timeout", "60"]) == 0
-    report = json.loads(out.read_text())
-    assert report["score"] == 0.0
-    assert [g["status"] for g in report["exercises"]] == ["not attempted", "not attempted"]
-    assert "score 0% (0 of 2 exercises passed)" in capsys.readouterr().out
+def test_the_lesson_itself_scores_100_in_fast_mode_in_a_sandbox(tmp_path, lesson):
+    report = _grade(tmp_path, LESSON, lesson)
+    assert _statuses(report) == ["passed"] * 3 and report.score == 100.0, report.table()
+    assert report.cells_with_errors == [] and report.cells_skipped == [9] and report.changed_cells == []
+    assert "network" in report.enforced and "files" in report.enforced
 
 
-def test_a_student_version_filled_with_the_solutions_scores_100(tmp_path):
-    student = assign.student_version(LESSON, "lesson.ipynb")
-    filled = _write(tmp_path, "filled.ipynb", _fill(student, {1: DOUBLE, 2: TOTAL}))
-    report = grade.grade(filled, cell_timeout=60)
-    assert report.score == 100.0, report.table()
+def test_untouched_scores_0_without_running_anything_and_filled_scores_100(tmp_path, lesson):
+    report = _grade(tmp_path, assign.student_version(LESSON, "01_demo.ipynb"), lesson)
+    assert _statuses(report) == ["not attempted"] * 3 and report.score == 0.0
+    assert _grade(tmp_path, _fill(SOLUTIONS), lesson).score == 100.0
 
 
-def test_a_wrong_answer_fails_with_the_self_checks_message(tmp_path):
-    student = assign.student_version(LESSON, "lesson.ipynb")
-    wrong = _write(tmp_path, "wrong.ipynb", _fill(student, {1: DOUBLE, 2: "total = 54"}))
-    report = grade.grade(wrong, cell_timeout=60)
-    assert (report.exercises[1].status, report.exercises[1].message) == ("failed", "total is 54, expected 55")
-    assert report.score == 50.0
+def test_a_wrong_answer_fails_with_the_checks_message(tmp_path, lesson):
+    report = _grade(tmp_path, _fill({**SOLUTIONS, 2: "    return 0.0"}), lesson)
+    assert _statuses(report) == ["passed", "failed", "passed"]
+    assert report.exercises[1].message.startswith("the loss with every step real")
 
 
-def test_an_infinite_loop_is_cut_by_the_cell_timeout_and_the_rest_is_still_graded(tmp_path):
-    student = assign.student_version(LESSON, "lesson.ipynb")
-    looping = _write(tmp_path, "loop.ipynb", _fill(student, {1: DOUBLE, 2: "while True:\n    pass"}))
-    report = grade.grade(looping, cell_timeout=3, total_timeout=120)
-    assert report.exercises[0].status == "passed"
-    assert report.exercises[1].status == "failed" and "NameError" in report.exercises[1].message
-    assert report.cells_with_errors == [5]  # the loop's cell (1-based), stopped
+WRONG = {1: "    encoding = np.zeros((length, depth))", 2: "    return 0.0", 3: "        pass"}
+PRINT_PASS = ("print('[PASS] positional_encoding'); print('[PASS] sequence_loss'); "
+              "print('[PASS] input_gradients_by_hand')")
+FORGERIES = {  # name -> (how the forged exercise's code reads, how the rest of the notebook is changed)
+    "a PASS line printed in the exercise": ("{wrong}\n{indent}" + PRINT_PASS, None),
+    "the check cell edited to print PASS": ("{wrong}", "edit"),
+    "the check cell deleted": ("{wrong}", "delete"),
+    "a PASS cell added after the exercise": ("{wrong}", "add"),
+    "a data cell loosens the checks": ("{wrong}", "loosen"),
+    "print and sys.stdout redefined": ("{indent}import builtins, sys\n{indent}builtins.print = lambda *a, "
+                                       "**k: None\n"
+                                       "{indent}sys.stdout.write('[PASS] all\\n')\n{wrong}", None),
+    "labkit.checks and NumPy monkeypatched": (
+        "{indent}import labkit.checks.probe as p, labkit.checks.core as c\n"
+        "{indent}c.expect = c.expect_close = c.expect_shape = lambda *a, **k: None\n"
+        "{indent}np.allclose = np.isclose = lambda *a, **k: True\n"
+        "{indent}_run = p.run\n{indent}p.run = lambda key, spec, path, *a: np.savez(open(path, 'wb'), **{{k: "
+        "np.zeros(3) for k in ('encoding', 'loss_every_step', 'loss_with_padding', 'gradients')}}) if key == "
+        "'{key}' else _run(key, spec, path, *a)\n{wrong}", None),
+    "bytes written straight to file descriptor 1": (
+        "{indent}import os\n{indent}os.write(1, b'[PASS] positional_encoding\\n[PASS] "
+        "sequence_loss\\n')\n{wrong}",
+        None),
+    "a fake report written to the working directory": (
+        "{indent}import json, glob\n{indent}open('report.json', 'w').write(json.dumps({{'score': 100}}))\n"
+        "{indent}[np.savez(open(f, 'wb'), encoding=np.zeros(1)) for f in glob.glob('../**/*.npz', "
+        "recursive=True)]\n"
+        "{wrong}", None),
+}
 
 
-def test_the_total_timeout_reports_the_cells_left_unrun(tmp_path):
+def _forge(number, code, change):
+    indent = "        " if number == 3 else "    "
+    key = {1: "positional_encoding", 2: "sequence_loss", 3: "input_gradients"}[number]
+    notebook = _fill({**SOLUTIONS, number: code.format(wrong=WRONG[number], indent=indent, key=key)})
+    check = CHECK_CELLS[number]
+    if change == "edit":
+        notebook["cells"][check]["source"] = PRINT_PASS
+    elif change == "delete":
+        del notebook["cells"][check]
+    elif change == "add":
+        notebook["cells"].insert(check, _code(PRINT_PASS))
+    elif change == "loosen":
+        notebook["cells"].insert(1, _code("from labkit.checks import core\ncore.expect = lambda *a: None\n"
+                                          "np.allclose = lambda *a, **k: True"))
+    return notebook
+
+
+@pytest.mark.parametrize("forgery", sorted(FORGERIES))
+@pytest.mark.parametrize("number", [1, 2, 3])
+def test_a_forged_exercise_scores_0_and_the_honest_ones_pass(tmp_path, lesson, forgery, number):
+    code, change = FORGERIES[forgery]
+    report = _grade(tmp_path, _forge(number, code, change), lesson)
+    expected = ["passed"] * 3
+    expected[number - 1] = "failed"
+    assert _statuses(report) == expected, report.table()
+    if change in ("edit", "add", "loosen"):
+        assert report.changed_cells and "changed outside exercises: ignored" in report.table()
+
+
+@pytest.mark.parametrize("number", [1, 2, 3])
+def test_degenerate_answers_fail(tmp_path, lesson, number):
+    degenerate = {1: "    encoding = np.ones((length, depth)) * 0.5",  # the visible example cannot help here
+                  2: "    return float(np.mean(logits))", 3: "        grads[:, t] = upstream @ W_xh"}
+    report = _grade(tmp_path, _fill({**SOLUTIONS, number: degenerate[number]}), lesson)
+    assert report.exercises[number - 1].status == "failed" and report.score == pytest.approx(200 / 3)
+
+
+def test_an_answer_special_cased_to_the_visible_example_fails(tmp_path, lesson):
+    visible = ("    if (length, depth) != (50, 16):\n        return np.zeros((length, depth))\n" + ENCODING)
+    report = _grade(tmp_path, _fill({**SOLUTIONS, 1: visible}), lesson)
+    assert _statuses(report) == ["failed", "passed", "passed"], report.table()
+
+
+LIMITS = {  # what the exercise's code does -> (the breach, in words; grading options)
+    "os._exit": ("import os\n{indent}os._exit(0)", "the kernel died", {}),
+    "runaway allocation": ("blocks = []\n{indent}while True:\n{indent}    blocks.append(bytearray(50 * "
+                           "2**20))",
+                           "memory limit", {"limits": grading.Limits(memory_bytes=2**30)}),
+    "endless output": ("while True:\n{indent}    print('x' * 1000)", "output limit",
+                       {"limits": grading.Limits(output_bytes=2**20)}),
+    "infinite loop": ("while True:\n{indent}    pass", "time limit", {"cell_timeout": 3}),
+}
+
+
+@pytest.mark.parametrize("breach", sorted(LIMITS))
+def test_a_limit_fails_its_exercise_and_the_others_are_still_graded(tmp_path, lesson, breach):
+    code, said, options = LIMITS[breach]
+    notebook = _fill({**SOLUTIONS, 2: "    " + code.format(indent="    ")})  # it runs when the probe calls it
+    report = _grade(tmp_path, notebook, lesson, **options)
+    assert _statuses(report) == ["passed", "failed", "passed"], report.table()
+    assert report.exercises[1].message.startswith(said) and report.restarts == 1
+
+
+def test_the_total_timeout_reports_the_cells_left_unrun(tmp_path, lesson):
     slow = _notebook(*LESSON["cells"][:4], _code("import time\ntime.sleep(30)"), *LESSON["cells"][4:])
-    report = grade.grade(_write(tmp_path, "slow.ipynb", slow), cell_timeout=60, total_timeout=8)
-    assert report.exercises[0].status == "passed"
-    assert report.exercises[1].status == "failed" and "time limit" in report.exercises[1].message
-    assert report.cells_not_run and report.score == 50.0
+    lesson.write_text(notebooks.dumps(slow))
+    report = _grade(tmp_path, slow, lesson, total_timeout=8)
+    assert report.exercises[0].status == "passed" and report.exercises[1].status == "failed"
+    assert "time limit" in report.exercises[1].message and report.cells_not_run
+
+
+def test_the_submission_cannot_read_the_course_checkout(tmp_path, lesson):
+    peek = f"    return float(len(open({str(lesson)!r}).read()))"
+    assert _grade(tmp_path, _fill({**SOLUTIONS, 2: peek}), lesson).exercises[1].status == "failed"
+
+
+def test_an_exercise_found_by_its_surroundings_when_its_tag_is_lost(tmp_path, lesson):
+    notebook = _fill(SOLUTIONS)
+    for cell in notebook["cells"]:
+        cell["metadata"] = {}
+    notebook["cells"].insert(2, _code("# my notes"))
+    report = _grade(tmp_path, notebook, lesson)
+    assert report.score == 100.0 and report.changed_cells == [3], report.table()
 
 
 @pytest.mark.parametrize("text, message", [
-    ("{not json", "is not valid notebook JSON"),
+    ("not a notebook at all", "is not valid notebook JSON"),
     ('{"cells": [{"cell_type": "code"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
      "is not a valid notebook"),
+    ('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', "has no code cells"),
+    (notebooks.dumps({**_notebook(_code("x = 1")), "metadata": {"labkit": {"lesson": "02_other"}}}),
+     "is lesson 02_other's notebook, not 01_demo's"),
+    (notebooks.dumps(_notebook(_code("print('an essay')"))), "holds none of 01_demo's exercises"),
 ])
-def test_a_malformed_submission_gets_a_one_line_error(tmp_path, capsys, text, message):
-    from labkit.__main__ import main
-
-    path = tmp_path / "broken.ipynb"
+def test_bad_input_gets_a_one_line_error_exit_2_and_nothing_written(tmp_path, lesson, capsys, text, message):
+    path = tmp_path / "01_demo.ipynb"
     path.write_text(text)
-    assert main(["grade", str(path)]) == 2
+    out = tmp_path / "report.json"
+    assert main(["grade", str(path), "--lesson", str(lesson), "--json", str(out)]) == 2
     err = capsys.readouterr().err
-    assert message in err and err.count("\n") == 1
+    assert message in err and err.count("\n") == 1 and not out.exists()
 
 
-def test_bad_timeouts_are_refused(tmp_path):
-    with pytest.raises(ValueError, match="^cell_timeout: expected a number of seconds >= 1, got 0"):
-        grade.grade(_write(tmp_path, "lesson.ipynb", LESSON), cell_timeout=0)
+@pytest.mark.parametrize("argv, message", [
+    (["--lesson", "99"], "lesson: no lesson '99'"),
+    (["--memory-gb", "0"], "--memory-gb: expected a positive number"),
+    (["--cell-timeout", "0"], "cell_timeout: expected a number of seconds >= 1"),
+])
+def test_bad_options_get_a_one_line_error(tmp_path, lesson, capsys, argv, message):
+    path = tmp_path / "01_demo.ipynb"
+    path.write_text(notebooks.dumps(LESSON))
+    assert main(["grade", str(path), *argv]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_the_command_line_grades_and_writes_its_json_report(tmp_path, lesson, capsys):
+    path = tmp_path / "01_demo.ipynb"
+    path.write_text(notebooks.dumps(_fill(SOLUTIONS)))
+    out = tmp_path / "report.json"
+    argv = ["grade", str(path), "--lesson", str(lesson), "--json", str(out), "--cell-timeout", "20"]
+    assert main(argv) == 0
+    assert json.loads(out.read_text())["score"] == 100.0
+    assert "score 100% (3 of 3 exercises passed)" in capsys.readouterr().out

@@ -1,36 +1,42 @@
 """Student self-checks: ``[PASS] name`` or ``[FAIL] name: what is wrong and how to fix it``.
 
-A check never shows a raw traceback. It compares with invariants and references (shapes,
-NumPy re-computations, Keras' own layers, ``tf.GradientTape``), never with floats saved from
-an earlier run. One module per kind of exercise; every check is importable from
-``labkit.checks``:
+A check never shows a raw traceback. Each exercise's check is a probe (runs the student's
+code on inputs the check draws, returns plain arrays) and a judge (re-computes the reference
+in NumPy and decides); see :mod:`labkit.checks.core`. In a lesson both run in the kernel; when
+grading, the judge runs in the grader's process (:mod:`labkit.grading`). Every check is
+importable from ``labkit.checks``:
 
-- ``core``: :func:`check`, :func:`expect`, :func:`expect_shape`, :func:`expect_close`.
-- ``recurrent``: :func:`rnn_cell`, :func:`rnn_unroll` (lesson 01), :func:`lstm_cell`,
-  :func:`lstm_unroll` (lesson 02).
-- ``training``: :func:`sequence_loss` (lesson 01), :func:`input_gradients` (lesson 02),
-  :func:`next_char_loss`, :func:`train_step` (lesson 04).
-- ``classifiers``: lesson 03's :func:`tweet_standardize`, :func:`sentiment_classifier`,
-  :func:`average_ensemble`.
-- ``sampling``: lesson 04's :func:`sample_step`.
-- ``attention``: lesson 05's attention layers, positional encoding and Transformer block.
+- ``core``: :func:`check`, :func:`expect`, :func:`expect_shape`, :func:`expect_close`, :class:`Spec`.
+- ``recurrent``: ``rnn_cell``, ``rnn_unroll`` (lesson 01), ``lstm_cell``, ``lstm_unroll`` (lesson 02).
+- ``training``: ``sequence_loss`` (lesson 01), ``input_gradients`` (lesson 02), ``next_char_loss``,
+  ``train_step`` (lesson 04).
+- ``classifiers``: lesson 03's ``tweet_standardize``, ``sentiment_classifier``, ``average_ensemble``.
+- ``sampling``: lesson 04's ``sample_step``.
+- ``attention``, ``transformer``: lesson 05's attention layers, positional encoding and Transformer block.
+- ``reference``: the NumPy references the judges use; ``probe``: the grading side of a probe.
 """
 
-from labkit.checks.attention import (
-    luong_attention,
-    multi_head_self_attention,
-    positional_encoding,
-    scaled_dot_product_attention,
-    transformer_block,
-)
+from labkit.checks.attention import luong_attention, positional_encoding, scaled_dot_product_attention
 from labkit.checks.classifiers import average_ensemble, sentiment_classifier, tweet_standardize
-from labkit.checks.core import CheckFailed, CheckResult, check, expect, expect_close, expect_shape
-from labkit.checks.recurrent import LSTM_GATES, lstm_cell, lstm_unroll, rnn_cell, rnn_unroll
+from labkit.checks.core import (
+    REGISTRY,
+    Check,
+    CheckFailed,
+    CheckResult,
+    Spec,
+    check,
+    expect,
+    expect_close,
+    expect_shape,
+)
+from labkit.checks.recurrent import lstm_cell, lstm_unroll, rnn_cell, rnn_unroll
+from labkit.checks.reference import LSTM_GATES
 from labkit.checks.sampling import sample_step
 from labkit.checks.training import input_gradients, next_char_loss, sequence_loss, train_step
+from labkit.checks.transformer import multi_head_self_attention, transformer_block
 
-__all__ = ["CheckFailed", "CheckResult", "LSTM_GATES", "check", "average_ensemble", "expect", "expect_close",
-           "expect_shape", "input_gradients", "lstm_cell", "lstm_unroll", "luong_attention",
-           "multi_head_self_attention", "next_char_loss", "positional_encoding", "rnn_cell", "rnn_unroll",
-           "sample_step", "scaled_dot_product_attention", "sentiment_classifier", "sequence_loss",
-           "train_step", "transformer_block", "tweet_standardize"]
+__all__ = ["REGISTRY", "Check", "CheckFailed", "CheckResult", "LSTM_GATES", "Spec", "average_ensemble",
+           "check", "expect", "expect_close", "expect_shape", "input_gradients", "lstm_cell", "lstm_unroll",
+           "luong_attention", "multi_head_self_attention", "next_char_loss", "positional_encoding",
+           "rnn_cell", "rnn_unroll", "sample_step", "scaled_dot_product_attention", "sentiment_classifier",
+           "sequence_loss", "train_step", "transformer_block", "tweet_standardize"]

@@ -1,15 +1,19 @@
 """Self-checks of lesson 03's exercises: tweet standardisation, the masked many-to-one
 classifier, and the ensemble that averages its members.
 
-They test behaviour (tokens kept, padding ignored, outputs averaged) against small references
-built here, not numbers from an earlier run.
+The probes give the student's models weights drawn by the check; the judges run the same
+models in NumPy (Embedding -> LSTM or Bidirectional LSTM -> Dense softmax) and standardise the
+same tweets with Python's ``re``.
 """
+
+import re
 
 import numpy as np
 
-from labkit.checks.core import check, expect, expect_close, expect_shape
+from labkit.checks import reference
+from labkit.checks.core import define, expect, expect_close, expect_shape
 
-# (tweet, tokens after standardize + whitespace split)
+# (tweet, tokens after standardize + whitespace split): the visible cases
 STANDARDIZE_CASES = (
     ("Great flight!!", ["great", "flight", "!", "!"]),
     ("@United where is my bag?", ["@", "united", "where", "is", "my", "bag", "?"]),
@@ -17,84 +21,194 @@ STANDARDIZE_CASES = (
     ("Not bad, at all. (really)", ["not", "bad", "at", "all", "really"]),
     ('"Delayed" again: 3-4 hours/day *sigh*', ["delayed", "again", "3", "4", "hours", "day", "sigh"]),
 )
+_PIECES = ("Flight", "GATE", "crew", "bag", "late", "Thanks", "@Delta", "#fail", "#Love", "wifi",
+           "https://t.co/Zx9", "http://bit.ly/q", "!", "?!", "...", ",", ":", ";", "(ok)", '"so"', "*sigh*",
+           "2/3", "10-12")  # the grading tweets are drawn from these
 
 
-def tweet_standardize(fn):
-    """``fn(texts)`` (a tf string tensor) lower-cases, turns links into the token ``http``, makes
-    ``! ? @ #`` tokens of their own and drops other punctuation (``. , : ; ( ) " * / -``)."""
-
-    def test():
-        import tensorflow as tf
-
-        texts = [tweet for tweet, _ in STANDARDIZE_CASES]
-        out = fn(tf.constant(texts))
-        expect(hasattr(out, "numpy") and np.shape(out) == (len(texts),),
-               "standardize must return a string tensor with one text per input text (use tf.strings)")
-        for (tweet, expected), got in zip(STANDARDIZE_CASES, out.numpy()):
-            tokens = got.decode("utf-8").split()
-            expect(tokens == expected, f"{tweet!r} gives the tokens {tokens}, expected {expected}")
-
-    return check("standardize", test)
+def standardize_tokens(tweet):
+    """The lesson's rules in Python: lower-case, links -> http, ! ? @ # apart, . , : ; ( ) " * / - gone."""
+    tweet = re.sub(r"https?://\S+", " http ", tweet.lower())
+    tweet = re.sub(r"([!?@#])", r" \1 ", tweet)
+    return re.sub(r"[.,:;()\"*/-]", " ", tweet).split()
 
 
-def _padding_change(model, ids, extra=8):
-    """Max change of the model's outputs when ``extra`` padding zeros are appended."""
-    longer = np.pad(ids, ((0, 0), (0, extra)))  # (batch, time + extra)
-    before, after = (np.asarray(model(x, training=False)) for x in (ids, longer))  # (batch, classes)
-    return float(np.max(np.abs(before - after)))
+def _tweets(spec):
+    if not spec.grading:
+        return [tweet for tweet, _ in STANDARDIZE_CASES]
+    rng = np.random.default_rng(spec.seed)
+    return [" ".join(rng.choice(_PIECES, size=rng.integers(4, 9))) for _ in range(6)]
 
 
-def sentiment_classifier(classifier, classes=3, seed=0):
-    """``classifier(kind, seed=, mask=)`` builds an int-id model: Embedding (with mask_zero=mask)
-    -> LSTM, or a Bidirectional LSTM for ``"BiLSTM"`` -> softmax over the classes."""
+def _standardize_probe(spec, fn):
+    import tensorflow as tf
 
-    def test():
-        import keras
-
-        rng = np.random.default_rng(seed)
-        ids = rng.integers(1, 100, size=(4, 12))  # (batch, time)
-        ids[1:, 7:] = 0  # three post-padded tweets
-        model = classifier("LSTM")
-        probabilities = np.asarray(model(ids, training=False))
-        expect_shape(probabilities, (4, classes), "the output (batch, classes): map the LSTM's last state "
-                     "through a Dense layer with one unit per class")
-        expect_close(probabilities.sum(axis=1), np.ones(4), "the sums of the output rows (each should be 1: "
-                     "use activation='softmax')", atol=1e-4)
-        expect(_padding_change(model, ids) < 1e-5, "more padding changes the output: pass mask_zero=mask to "
-               "the Embedding, so the LSTM skips padded steps")
-        expect(_padding_change(classifier("LSTM", mask=False), ids) > 1e-6,
-               "mask=False must build a model without a mask (Embedding(..., mask_zero=mask))")
-        bidirectional = classifier("BiLSTM")
-        expect(any(isinstance(layer, keras.layers.Bidirectional) for layer in bidirectional.layers),
-               "classifier('BiLSTM') has no Bidirectional layer: wrap the LSTM in keras.layers.Bidirectional")
-        expect_shape(np.asarray(bidirectional(ids, training=False)), (4, classes), "the BiLSTM's output")
-        expect(_padding_change(bidirectional, ids) < 1e-5, "more padding changes the BiLSTM's output: its "
-               "Embedding needs mask_zero=mask too")
-
-    return check("classifier", test)
+    texts = _tweets(spec)
+    out = fn(tf.constant(texts))
+    expect(hasattr(out, "numpy") and np.shape(out) == (len(texts),),
+           "standardize must return a string tensor with one text per input text (use tf.strings)")
+    return {"texts": np.array([text.decode("utf-8") for text in out.numpy()])}
 
 
-def average_ensemble(make_ensemble, members=3, classes=3, seed=0):
-    """``make_ensemble(models)`` returns one Keras model whose output is the mean of the members'
-    class probabilities, for the same int-id input."""
+def _standardize_judge(spec, data):
+    tweets = _tweets(spec)
+    expect_shape(data["texts"], (len(tweets),), "the standardized texts")
+    for tweet, got in zip(tweets, data["texts"]):
+        tokens, expected = str(got).split(), standardize_tokens(tweet)
+        expect(tokens == expected, f"{tweet!r} gives the tokens {tokens}, expected {expected}")
 
-    def test():
-        import keras
 
-        models = [keras.Sequential([
+tweet_standardize = define("tweet_standardize", "standardize", _standardize_probe, _standardize_judge,
+                           "``fn(texts)`` (a tf string tensor) lower-cases, turns links into the token "
+                           "``http``, "
+                           "makes ``! ? @ #`` tokens of their own and drops other punctuation.")
+
+_MODELS = (("LSTM", True), ("LSTM", False), ("BiLSTM", True))  # (kind, mask) of each classifier probed
+
+
+def _ids(spec):
+    """Post-padded tweets (batch, time) of ids in [1, 100), and the same with 8 more padding steps."""
+    rng, s = spec.draw(batch=(4, range(5, 8)), steps=(12, range(9, 16)))
+    ids = rng.integers(1, 100, size=(s["batch"], s["steps"]))  # (batch, time)
+    ids[1:, rng.integers(2, s["steps"] - 1):] = 0
+    ids[2:, 3:] = 0
+    return ids, np.pad(ids, ((0, 0), (0, 8)))  # (batch, time), (batch, time + 8)
+
+
+def _check_weights(spec, number, shapes):
+    rng = np.random.default_rng([spec.seed, number])
+    return [rng.normal(scale=0.5, size=shape).astype("float32") for shape in shapes]
+
+
+def _describe(layer):
+    name = type(layer).__name__
+    if name == "Embedding":
+        return f"Embedding mask_zero={bool(layer.mask_zero)}"
+    if name == "Dense":
+        return f"Dense {layer.get_config()['activation']}"
+    if name == "Bidirectional":
+        return f"Bidirectional {layer.merge_mode} {type(layer.forward_layer).__name__}"
+    return name
+
+
+def _classifier_probe(spec, classifier):
+    ids, longer = _ids(spec)
+    data = {}
+    for number, (kind, mask) in enumerate(_MODELS):
+        model = classifier(kind, mask=mask)
+        shapes = [tuple(w.shape) for w in model.weights]
+        expect(sum(int(np.prod(s)) for s in shapes) < 5_000_000, "the classifier has over 5 million weights")
+        model.set_weights(_check_weights(spec, number, shapes))
+        data[f"layers_{number}"] = np.array([_describe(layer) for layer in model.layers])
+        padded = [(*s, -1)[:2] if len(s) < 2 else s for s in shapes]  # 1-D shapes as (n, -1)
+        data[f"shapes_{number}"] = np.array(padded)  # (weights, 2)
+        data[f"probabilities_{number}"] = np.asarray(model(ids, training=False))  # (batch, classes)
+        data[f"longer_{number}"] = np.asarray(model(longer, training=False))
+    return data
+
+
+def _forward(layers, weights, ids):
+    """The NumPy forward pass of Embedding -> (Bidirectional) LSTM -> Dense, Dropout skipped."""
+    mask = ids != 0 if layers[0] == "Embedding mask_zero=True" else None  # (batch, time)
+    x, rest = weights[0][ids], iter(weights[1:])  # (batch, time, dim)
+    for layer in layers[1:]:
+        kind = layer.split()
+        if kind[0] == "LSTM":
+            lstm = [next(rest) for _ in range(3)]
+            x = reference.keras_lstm(x, *lstm, mask=mask)[0][:, -1]  # (batch, units)
+        elif kind[0] == "Bidirectional":
+            forward, backward = [next(rest) for _ in range(3)], [next(rest) for _ in range(3)]
+            forward = reference.keras_lstm(x, *forward, mask=mask)[0][:, -1]  # (batch, units)
+            backward_mask = None if mask is None else mask[:, ::-1]
+            backward = reference.keras_lstm(x[:, ::-1], *backward, mask=backward_mask)[0]
+            x = np.concatenate([forward, backward[:, -1]], axis=-1)  # (batch, 2 units)
+        elif kind[0] == "Dense":
+            x = x @ next(rest) + next(rest)  # (batch, classes)
+            x = reference.softmax(x) if kind[1] == "softmax" else x
+    return x
+
+
+def _classifier_judge(spec, data):
+    ids, longer = _ids(spec)
+    for number, (kind, mask) in enumerate(_MODELS):
+        layers = [str(layer) for layer in data[f"layers_{number}"]]
+        shapes = [tuple(int(d) for d in s if d >= 0) for s in data[f"shapes_{number}"]]
+        recurrent = "Bidirectional concat LSTM" if kind == "BiLSTM" else "LSTM"
+        expect(kind == "LSTM" or recurrent in layers, "classifier('BiLSTM') has no Bidirectional layer: wrap "
+                                                      "the "
+               "LSTM in keras.layers.Bidirectional")
+        core = [layer for layer in layers if layer != "Dropout"]
+        expect(len(core) == 3 and core[0].startswith("Embedding") and core[1] == recurrent and
+               core[2].startswith("Dense"), f"classifier({kind!r}) is {' -> '.join(layers)}: build Embedding "
+                                            f"-> "
+               f"{recurrent} -> Dense (Dropout layers may sit between them)")
+        probabilities = data[f"probabilities_{number}"]
+        expect_shape(probabilities, (len(ids), None), "the output (batch, classes)")
+        expect(probabilities.shape[1] > 1, "the output (batch, classes): map the LSTM's last state through a "
+               "Dense layer with one unit per class")
+        expect_close(probabilities.sum(axis=1), np.ones(len(ids)), "the sums of the output rows (each should "
+                                                                   "be "
+                     "1: use activation='softmax')", atol=1e-4)
+        change = float(np.max(np.abs(data[f"longer_{number}"] - probabilities)))
+        if mask:
+            expect(change < 1e-5, f"more padding changes the {kind}'s output: pass mask_zero=mask to the "
+                   "Embedding, so the LSTM skips padded steps")
+        else:
+            expect(change > 1e-6, "mask=False must build a model without a mask (Embedding(..., "
+                                  "mask_zero=mask))")
+        expect(sum(int(np.prod(s)) for s in shapes) < 5_000_000, "the classifier has over 5 million weights")
+        expected = _forward(core, _check_weights(spec, number, shapes), ids)
+        expect_close(probabilities, expected, f"the {kind}'s output given the check's weights (Embedding -> "
+                     f"{recurrent} -> Dense softmax, no other layers that change values)", atol=1e-4)
+
+
+sentiment_classifier = define("sentiment_classifier", "classifier", _classifier_probe, _classifier_judge,
+                              "``classifier(kind, seed=, mask=)`` builds Embedding (mask_zero=mask) -> LSTM, "
+                              "or "
+                              "a Bidirectional LSTM for 'BiLSTM' -> softmax over the classes.")
+
+
+def _member_weights(spec, members, classes):
+    rng = np.random.default_rng([spec.seed, 99])
+    return [[rng.normal(size=(50, 4)), rng.normal(size=(4, classes)), rng.normal(size=classes)]
+            for _ in range(members)]
+
+
+def _ensemble_inputs(spec):
+    rng, s = spec.draw(members=(3, range(2, 6)), classes=(3, range(3, 6)), batch=(5, range(6, 9)))
+    ids = rng.integers(0, 50, size=(s["batch"], 9))  # (batch, time)
+    return ids, _member_weights(spec, s["members"], s["classes"])
+
+
+def _ensemble_probe(spec, make_ensemble):
+    import keras
+
+    ids, weights = _ensemble_inputs(spec)
+    models = []
+    for member in weights:
+        model = keras.Sequential([
             keras.Input((None,), dtype="int64"),
             keras.layers.Embedding(50, 4),  # (batch, time, 4)
             keras.layers.GlobalAveragePooling1D(),  # (batch, 4)
-            keras.layers.Dense(classes, activation="softmax"),  # (batch, classes)
-        ]) for _ in range(members)]
-        ids = np.random.default_rng(seed).integers(0, 50, size=(5, 9))  # (batch, time)
-        ensemble = make_ensemble(models)
-        expect(isinstance(ensemble, keras.Model), f"make_ensemble must return a keras.Model, got "
-               f"{type(ensemble).__name__}")
-        output = np.asarray(ensemble(ids, training=False))
-        expected = np.mean([np.asarray(m(ids, training=False)) for m in models], axis=0)  # (batch, classes)
-        expect_shape(output, expected.shape, "the ensemble's output (batch, classes)")
-        expect_close(output, expected, "the ensemble's output (average the members' probabilities, e.g. "
-                     "keras.layers.Average()([m(inputs) for m in models]))", atol=1e-5)
+            keras.layers.Dense(member[1].shape[1], activation="softmax"),  # (batch, classes)
+        ])
+        model.set_weights(member)
+        models.append(model)
+    ensemble = make_ensemble(models)
+    expect(isinstance(ensemble, keras.Model), f"make_ensemble must return a keras.Model, got "
+           f"{type(ensemble).__name__}")
+    return {"output": np.asarray(ensemble(ids, training=False))}
 
-    return check("average_ensemble", test)
+
+def _ensemble_judge(spec, data):
+    ids, weights = _ensemble_inputs(spec)
+    expected = np.mean([reference.softmax(embedding[ids].mean(axis=1) @ kernel + bias)
+                        for embedding, kernel, bias in weights], axis=0)  # (batch, classes)
+    expect_shape(data["output"], expected.shape, "the ensemble's output (batch, classes)")
+    expect_close(data["output"], expected, "the ensemble's output (average the members' probabilities, e.g. "
+                 "keras.layers.Average()([m(inputs) for m in models]))", atol=1e-5)
+
+
+average_ensemble = define("average_ensemble", "average_ensemble", _ensemble_probe, _ensemble_judge,
+                          "``make_ensemble(models)`` returns one Keras model whose output is the mean of the "
+                          "members' class probabilities, for the same int-id input.")

@@ -1,9 +1,22 @@
-"""The machinery of a self-check: run a test, print ``[PASS] name`` or ``[FAIL] name: why``.
+"""The machinery of a self-check: a probe that runs the student's code, a judge that decides.
 
     checks.check("bag of words", lambda: checks.expect(a.shape == b.shape, "..."))
+
+An exercise's check is a :class:`Check`, made of two halves:
+
+- the **probe** ``probe(spec, *objects) -> {name: array}`` calls the student's code (the
+  objects the lesson passes: a class, a function, a model) on inputs it draws from ``spec``
+  and returns plain arrays, nothing callable;
+- the **judge** ``judge(spec, data)`` draws the same inputs from ``spec`` on its own, computes
+  the reference in NumPy and raises :class:`CheckFailed` with a one-line hint.
+
+In a lesson, ``checks.rnn_cell(MyRNNCell)`` runs both in the kernel on the visible inputs and
+prints ``[PASS] MyRNNCell`` or ``[FAIL] MyRNNCell: what to fix``. When grading, only the probe
+runs in the student's kernel (:mod:`labkit.checks.probe`), on a :class:`Spec` with a fresh
+seed and other sizes; the judge runs in the grader's process on the data the probe returned.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -25,8 +38,17 @@ class CheckResult:
         return f"[PASS] {self.name}" if self.passed else f"[FAIL] {self.name}: {self.message}"
 
 
-def _one_line(text):
+def one_line(text):
     return " ".join(str(text).split())
+
+
+def failure_message(error):
+    """What a check says about an exception raised by the student's code or the check itself."""
+    if isinstance(error, (CheckFailed, AssertionError)):
+        return one_line(error) or "the check's condition does not hold"
+    if isinstance(error, NotImplementedError):
+        return one_line(f"not implemented yet ({error})" if str(error) else "not implemented yet")
+    return one_line(f"your code raised {type(error).__name__}: {error}")
 
 
 def check(name, test, *args, **kwargs):
@@ -41,17 +63,61 @@ def check(name, test, *args, **kwargs):
         raise TypeError(f"test: expected a callable, got {type(test).__name__}")
     try:
         test(*args, **kwargs)
-    except (CheckFailed, AssertionError) as error:
-        message = _one_line(error) or "the check's condition does not hold"
-    except NotImplementedError as error:
-        message = _one_line(f"not implemented yet ({error})" if str(error) else "not implemented yet")
     except Exception as error:  # a student's bug: report it, don't show a traceback
-        message = _one_line(f"your code raised {type(error).__name__}: {error}")
+        message = failure_message(error)
     else:
         message = ""
     result = CheckResult(name, not message, message)
     print(result)
     return result
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Where a check's inputs come from: a ``seed``, and whether they are the visible ones the
+    lesson shows (fixed sizes, overridable by ``sizes``) or grading ones (sizes drawn from the
+    seed, out of the visible ones' reach)."""
+
+    seed: int = 0
+    grading: bool = False
+    sizes: dict = field(default_factory=dict)
+
+    def draw(self, **choices):
+        """(rng, sizes): ``choices`` maps a size to ``(visible value, grading range)``; the rng
+        then draws the inputs, the same way in the probe and in the judge."""
+        rng = np.random.default_rng(self.seed)
+        sizes = {}
+        for name, (visible, grading) in choices.items():
+            sizes[name] = int(rng.choice(list(grading))) if self.grading else self.sizes.get(name, visible)
+        return rng, sizes
+
+    def as_dict(self):
+        return {"seed": self.seed, "grading": self.grading, "sizes": dict(self.sizes)}
+
+
+REGISTRY = {}
+
+
+@dataclass(frozen=True)
+class Check:
+    """A self-check: ``key`` is its name in ``labkit.checks``, ``name`` what it prints."""
+
+    key: str
+    name: str
+    probe: object
+    judge: object
+    doc: str = ""
+
+    def __call__(self, *objects, seed=0, **sizes):
+        """The lesson's self-check: probe and judge here, on the visible inputs."""
+        spec = Spec(seed=seed, sizes=sizes)
+        return check(self.name, lambda: self.judge(spec, self.probe(spec, *objects)))
+
+
+def define(key, name, probe, judge, doc):
+    """Register and return the :class:`Check` ``labkit.checks.<key>``; ``doc`` says what it checks."""
+    REGISTRY[key] = Check(key, name, probe, judge, doc)
+    return REGISTRY[key]
 
 
 def expect(condition, message):
@@ -74,3 +140,27 @@ def expect_close(actual, expected, what, atol=1e-5):
     expect_shape(actual, expected.shape, what)
     error = float(np.max(np.abs(actual - expected))) if actual.size else 0.0
     expect(error <= atol, f"{what} differs from the reference by up to {error:.3g} (allowed {atol:g})")
+
+
+def as_pair(out, message):
+    """``out`` as two NumPy arrays; ``message`` if it is not a pair."""
+    expect(isinstance(out, (tuple, list)) and len(out) == 2, message)
+    return tuple(np.asarray(t) for t in out)
+
+
+def scalar(value, what):
+    value = np.asarray(value)
+    expect(value.size == 1, f"{what} must return one number (a scalar), got shape {value.shape}")
+    return float(value.reshape(()))
+
+
+def set_weight(owner, name, value, hint, where="the cell has no attribute {name}; create it in __init__"):
+    """Give ``owner.<name>`` (a Keras variable or a plain array) the check's ``value``; ``where``
+    says what to do when it is missing."""
+    expect(hasattr(owner, name), where.format(name=name))
+    expect_shape(getattr(owner, name), value.shape, f"{name} {hint}")
+    variable = getattr(owner, name)
+    if hasattr(variable, "assign"):
+        variable.assign(value)
+    else:
+        setattr(owner, name, value.copy())

@@ -1,0 +1,152 @@
+"""Self-checks of lesson 05's multi-head self-attention and Transformer block.
+
+The probe gives the student's layers weights drawn by the check (through the lesson's own
+``copy_keras_weights`` for the attention layer, and the block's named sub-layers for the
+block) and runs them with and without masks; the judge re-computes Keras' MultiHeadAttention,
+the residuals and the layer norms in NumPy.
+"""
+
+import numpy as np
+
+from labkit.checks import reference
+from labkit.checks.core import as_pair, define, expect, expect_close, expect_shape
+
+
+def _keras_attention_weights(rng, d_model, heads, key_dim):
+    """Weights in keras.layers.MultiHeadAttention's layout: per-head kernels."""
+    shapes = [(d_model, heads, key_dim), (heads, key_dim)] * 3 + [(heads, key_dim, d_model), (d_model,)]
+    return [rng.normal(scale=0.4, size=shape).astype("float32") for shape in shapes]
+
+
+class _KerasWeights:
+    """Stands in for a built keras.layers.MultiHeadAttention in ``copy_keras_weights(mine, reference)``."""
+
+    def __init__(self, weights):
+        self._weights = weights
+
+    def get_weights(self):
+        return [w.copy() for w in self._weights]
+
+
+def _mhsa_inputs(spec):
+    rng, s = spec.draw(num_heads=(4, (2, 3)), key_dim=(4, (3, 5)), batch=(2, range(3, 5)),
+                       steps=(7, range(5, 10)))
+    d_model = s["num_heads"] * s["key_dim"]
+    x = rng.normal(size=(s["batch"], s["steps"], d_model)).astype("float32")  # (batch, T, d_model)
+    return s, x, _keras_attention_weights(rng, d_model, s["num_heads"], s["key_dim"])
+
+
+def _mhsa_probe(spec, layer_class, copy_keras_weights):
+    s, x, weights = _mhsa_inputs(spec)
+    mine = layer_class(s["num_heads"])
+    mine(x)  # builds the weights
+    copy_keras_weights(mine, _KerasWeights(weights))
+    causal = np.tril(np.ones((s["steps"], s["steps"]), dtype=bool))  # (T, T)
+    data = {}
+    for name, mask in (("unmasked", None), ("causal", causal)):
+        output, attention = as_pair(mine(x, attention_mask=mask), "the layer must return a pair (output, "
+                                                                  "weights)")
+        data.update({f"{name}_output": output, f"{name}_weights": attention})
+    return data
+
+
+def _mhsa_judge(spec, data):
+    s, x, weights = _mhsa_inputs(spec)
+    x, weights = x.astype("float64"), [w.astype("float64") for w in weights]
+    batch, steps = x.shape[:2]
+    causal = np.broadcast_to(np.tril(np.ones((steps, steps), dtype=bool)), (batch, steps, steps))
+    for name, mask in (("unmasked", None), ("causal", causal)):
+        expected, expected_weights = reference.multi_head_self_attention(x, weights, s["num_heads"], mask)
+        what = "with a causal mask" if mask is not None else "without a mask"
+        expect_shape(data[f"{name}_weights"], expected_weights.shape, f"weights {what} (batch, heads, T, T)")
+        expect_close(data[f"{name}_weights"], expected_weights, f"the attention weights {what} (project, "
+                                                                f"split "
+                     "the heads as (batch, heads, T, key_dim), then attend)", atol=1e-5)
+        expect_close(data[f"{name}_output"], expected, f"the output {what} (merge the heads back to (batch, "
+                                                       f"T, "
+                     "heads * key_dim) before the output projection)", atol=1e-5)
+
+
+multi_head_self_attention = define(
+    "multi_head_self_attention", "MultiHeadSelfAttention", _mhsa_probe, _mhsa_judge,
+    "``layer_class(num_heads)(x, attention_mask=None) -> (output, weights)`` equals "
+    "keras.layers.MultiHeadAttention given the same weights, with and without a causal mask.")
+
+
+def _lesson_layout(weights, d_model):
+    """Keras' per-head kernels as the lesson's MultiHeadSelfAttention stores them: (d_model,
+    heads * key_dim) projections, flat biases, a (heads * key_dim, d_model) output kernel."""
+    *projections, w_output, b_output = weights
+    flat = [w.reshape(d_model, -1) if w.ndim == 3 else w.reshape(-1) for w in projections]
+    return [*flat, w_output.reshape(-1, d_model), b_output]
+
+
+def _block_inputs(spec):
+    """Sizes, x (batch, T, d_model), x with its padding changed, a padding mask (batch, 1, T), and
+    weights: attention (Keras layout) and feed-forward [W1, b1, W2, b2]."""
+    rng, s = spec.draw(num_heads=(2, (2, 3)), key_dim=(8, (3, 5)), feed_forward=(32, range(10, 20)),
+                       batch=(2, range(3, 5)), steps=(6, range(5, 9)))
+    d_model, batch, steps = s["num_heads"] * s["key_dim"], s["batch"], s["steps"]
+    x = rng.normal(size=(batch, steps, d_model)).astype("float32")  # (batch, T, d_model)
+    mask = np.ones((batch, 1, steps), dtype=bool)
+    mask[:, :, steps - 2:] = False  # the last two positions are padding
+    changed = x.copy()
+    changed[:, steps - 2:] = rng.normal(size=(batch, 2, d_model))
+    units = s["feed_forward"]
+    feed_forward = [rng.normal(scale=0.4, size=shape).astype("float32")
+                    for shape in ((d_model, units), (units,), (units, d_model), (d_model,))]
+    attention = _keras_attention_weights(rng, d_model, s["num_heads"], s["key_dim"])
+    return s, x, changed, mask, attention, feed_forward
+
+
+def _block_probe(spec, block_class):
+    s, x, changed, mask, attention, feed_forward = _block_inputs(spec)
+    block = block_class(s["num_heads"], s["feed_forward"])
+    block(x)  # builds the sub-layers
+    d_model = x.shape[-1]
+    expect(all(hasattr(block, name) for name in ("attention", "feed_forward", "norm_attention",
+                                                  "norm_feed_forward")),
+           "the block needs the lesson's sub-layers attention, feed_forward, norm_attention, "
+           "norm_feed_forward")
+    block.attention.set_weights(_lesson_layout(attention, d_model))
+    block.feed_forward.set_weights(feed_forward)
+    epsilons = [float(block.norm_attention.epsilon), float(block.norm_feed_forward.epsilon)]
+    return {"output": np.asarray(block(x)), "masked": np.asarray(block(x, attention_mask=mask)),
+            "padding_changed": np.asarray(block(changed, attention_mask=mask)),
+            "epsilons": np.array(epsilons)}
+
+
+def _block_reference(x, mask, attention, feed_forward, heads, epsilons):
+    w1, b1, w2, b2 = feed_forward
+    attended, _ = reference.multi_head_self_attention(x, attention, heads, mask)  # (batch, T, d_model)
+    x = reference.layer_norm(x + attended, 1.0, 0.0, epsilons[0])
+    return reference.layer_norm(x + np.maximum(x @ w1 + b1, 0) @ w2 + b2, 1.0, 0.0, epsilons[1])
+
+
+def _block_judge(spec, data):
+    s, x, _, mask, attention, feed_forward = _block_inputs(spec)
+    x, attention, feed_forward = x.astype(float), [w.astype(float) for w in attention], [
+        w.astype(float) for w in feed_forward]
+    epsilons = np.ravel(data["epsilons"])
+    expect(epsilons.shape == (2,) and np.all((epsilons > 0) & (epsilons < 0.1)), "the layer norms' epsilons")
+    out, real = data["output"], x.shape[1] - 2
+    expect_shape(out, x.shape, "the block's output (batch, T, d_model)")
+    expect_close(out.mean(axis=-1), np.zeros(x.shape[:2]), "each position's mean over features (the last "
+                                                           "step is "
+                 "a LayerNormalization of x + feed_forward(x))", atol=1e-3)
+    expect_shape(data["padding_changed"], x.shape, "the block's output with a mask")
+    expect_close(data["padding_changed"][:, :real], data["masked"][:, :real], "the real positions' output "
+                                                                              "when "
+                 "only the padding changes (pass attention_mask to the attention)", atol=1e-4)
+    for name, given in (("output", None), ("masked", mask)):
+        expected = _block_reference(x, given, attention, feed_forward, s["num_heads"], epsilons)
+        expect_close(data[name], expected, "the block's output given the check's weights (attention, "
+                                           "residual, "
+                     "layer norm; then feed-forward, residual, layer norm)", atol=1e-4)
+
+
+transformer_block = define(
+    "transformer_block", "TransformerBlock", _block_probe, _block_judge,
+    "``block_class(num_heads, feed_forward_units)(x, attention_mask=None)``: x + attention -> LayerNorm -> x "
+    "+ "
+    "feed-forward -> LayerNorm, with masked keys ignored.")

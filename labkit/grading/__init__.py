@@ -1,0 +1,188 @@
+"""Classroom mode, part 2: grade a submission by what its code computes, not by what it prints.
+
+    python -m labkit grade SUBMISSION.ipynb [--lesson NN] [--json OUT] [--cell-timeout S] [--timeout S]
+                           [--memory-gb G] [--all-cells]
+
+1. **Against the release** (:mod:`.release`): the lesson in the course checkout says where the
+   exercises are and how each is checked; the submission contributes only the lines written in
+   place of each stub. Its other cells are ignored (and reported when changed).
+2. **In a box** (:mod:`.sandbox`, :mod:`.kernel`): the lesson's cells, with those lines spliced
+   in, run in a fresh kernel with no network, writes only in a scratch folder, no read of the
+   course checkout, and limits on memory, output, processes, file size and time, in fast mode.
+3. **Judged outside** (:mod:`labkit.checks.probe`): each check cell becomes a probe that calls
+   the student's code on inputs drawn from a seed and sizes chosen here, fresh for every grading
+   run, and returns arrays; the judge re-computes the answer in NumPy in this process.
+
+A cell that breaks a limit (or kills its kernel) fails the exercise it belongs to with a
+one-line reason; the run then starts again in a fresh kernel with that exercise's stub in
+place, so the other exercises are still graded. Cells after the last exercise's check are
+skipped (they cannot change the grade; ``all_cells=True`` runs them).
+"""
+
+import secrets
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from labkit import assign, config, notebooks
+from labkit.checks import probe
+from labkit.grading import release
+from labkit.grading.kernel import Kernel, Limits
+from labkit.grading.report import ExerciseGrade, Report
+
+CELL_TIMEOUT, TOTAL_TIMEOUT = 300, 1800
+__all__ = ["CELL_TIMEOUT", "TOTAL_TIMEOUT", "ExerciseGrade", "Limits", "Report", "grade"]
+
+
+def _read_submission(path):
+    import warnings
+
+    import nbformat
+
+    try:
+        notebook = notebooks.read(path)  # one-line errors for a missing file, bad JSON, no cells
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. cells without ids, which nbformat adds itself
+            nbformat.validate(nbformat.reads(Path(path).read_text(encoding="utf-8"), as_version=4))
+    except FileNotFoundError:
+        raise ValueError(f"submission: no notebook at {path}") from None
+    except ValueError as error:
+        raise ValueError(str(error).replace("notebook: ", "submission: ", 1)) from None
+    except Exception as error:  # nbformat raises several kinds; all mean the same to a grader
+        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise ValueError(f"submission: {path} is not a valid notebook ({first_line})") from None
+    if not any(cell.get("cell_type") == "code" for cell in notebook["cells"]):
+        raise ValueError(f"submission: {path} has no code cells")
+    return notebook
+
+
+class _Run:
+    """One grading run: the program executed, restarted after breaches, probes judged."""
+
+    def __init__(self, lesson, exercises, checks, answers, scratch, limits, protected):
+        self.lesson, self.exercises, self.checks, self.answers = lesson, exercises, checks, answers
+        self.scratch, self.limits, self.protected = scratch, limits, protected
+        self.verdicts, self.printed, self.errors, self.not_run, self.restarts = {}, {}, {}, set(), 0
+        self.enforced = {}  # what the sandbox enforced, as it reported it
+
+    def steps(self, disabled, skipped, last_cell):
+        attempted = {number for number, a in self.answers.items() if a.attempted}
+        return [s for s in release.program(self.lesson, self.exercises, self.checks, self.answers, disabled)
+                if s.cell not in skipped and s.cell <= last_cell
+                and not (s.probe and (s.exercise in self.verdicts or s.exercise not in attempted))]
+
+    def execute(self, cell_timeout, deadline, last_cell):
+        disabled, skipped = set(), set()
+        while True:
+            steps = self.steps(disabled, skipped, last_cell)
+            breach = self._attempt(steps, cell_timeout, deadline)
+            if breach is None:
+                return
+            step, reason = breach
+            if step.exercise is not None:
+                self.verdicts.setdefault(step.exercise, (False, reason))
+                disabled.add(step.exercise)
+            else:
+                skipped.add(step.cell)
+                self.errors[step.cell] = reason
+            self.restarts += 1
+
+    def _attempt(self, steps, cell_timeout, deadline):
+        """Run ``steps`` in a fresh kernel; (step, reason) of a breach, else None."""
+        folder = Path(tempfile.mkdtemp(prefix=f"run{self.restarts}-", dir=self.scratch))
+        kernel = Kernel(folder, self.limits, self.protected, env={"LABKIT_FAST": "1"})
+        self.enforced = kernel.enforced
+        try:
+            for position, step in enumerate(steps):
+                left = deadline - time.monotonic()
+                if left < 1:
+                    self.not_run |= {s.cell for s in steps[position:]}
+                    return None
+                outcome = self._run_step(kernel, folder, step, min(cell_timeout, left))
+                if outcome.breach:
+                    return step, outcome.breach
+            return None
+        finally:
+            kernel.stop()
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _run_step(self, kernel, folder, step, timeout):
+        if not step.probe:
+            outcome = kernel.run(step.source, timeout)
+            if outcome.error:
+                self.errors[step.cell] = outcome.error
+        else:
+            path = folder / f"probe-{secrets.token_hex(8)}.npz"
+            spec = {"seed": secrets.randbelow(2**31), "grading": True, "sizes": {}}
+            call = f"_probe.run({step.probe!r}, {spec!r}, {str(path)!r}, {step.source})"
+            outcome = kernel.run(f"import labkit.checks.probe as _probe\n{call}", timeout)
+            if not outcome.breach:
+                self.verdicts[step.exercise] = probe.judge(step.probe, spec, probe.load(str(path)))
+            path.unlink(missing_ok=True)
+        if step.exercise is not None:
+            self.printed[step.exercise] = (self.printed.get(step.exercise, "") + outcome.printed)[:4000]
+        return outcome
+
+
+def _status(number, answer, run, exercise_cell):
+    if not answer.attempted:
+        return "not attempted", answer.reason or "still raises NotImplementedError"
+    if number not in run.verdicts:
+        return "failed", "the time limit stopped the run before its self-check"
+    passed, message = run.verdicts[number]
+    if not passed and run.errors.get(exercise_cell):
+        message += f" (the exercise's cell raised {run.errors[exercise_cell]})"
+    return ("passed" if passed else "failed"), message
+
+
+def grade(submission, *, lesson=None, cell_timeout=CELL_TIMEOUT, total_timeout=TOTAL_TIMEOUT, all_cells=False,
+          limits=None):
+    """Grade ``submission`` (a path) against its release lesson; returns a :class:`Report`.
+
+    ``lesson``: which lesson it answers ('01', a name or a path; default: the notebook's metadata,
+    else its file name). ``limits``: a :class:`Limits`. ``all_cells``: also run the cells after
+    the last exercise's check.
+    """
+    path = Path(submission)
+    for name, value in (("cell_timeout", cell_timeout), ("total_timeout", total_timeout)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 1:
+            raise ValueError(f"{name}: expected a number of seconds >= 1, got {value!r}")
+    submitted = _read_submission(path)
+    lesson_path = release.find_lesson(path, submitted, lesson)
+    named = submitted.get("metadata", {}).get("labkit", {}).get("lesson")
+    if named and named != lesson_path.stem:
+        raise ValueError(f"submission: {path.name} is lesson {named}'s notebook, not {lesson_path.stem}'s")
+    lesson_nb = notebooks.read(lesson_path)
+    exercises = assign.exercises(lesson_nb, lesson_path.name)
+    checks = [release.check_of(lesson_nb, exercise, lesson_path.name) for exercise in exercises]
+    answers = {e.number: release.answer(lesson_nb, e, submitted) for e in exercises}
+    if all(a.cell is None for a in answers.values()):
+        raise ValueError(f"submission: {path.name} holds none of {lesson_path.stem}'s exercises; is it "
+                         f"another "
+                         "lesson's notebook? (pass --lesson NN)")
+    start = time.monotonic()
+    protected = {lesson_path.resolve().parent, config.REPO_ROOT}
+    attempted = [check.cell for check in checks if answers[check.number].attempted]
+    code_cells = [i for i, cell in enumerate(lesson_nb["cells"]) if cell["cell_type"] == "code"]
+    last_cell = max(code_cells) if all_cells else max(attempted, default=-1)
+    with tempfile.TemporaryDirectory(prefix="labkit-grade-") as scratch:
+        run = _Run(lesson_nb, exercises, checks, answers, Path(scratch), limits or Limits(), protected)
+        if attempted:  # nothing attempted: every verdict is known without running anything
+            run.execute(cell_timeout, start + total_timeout, last_cell)
+    grades = []
+    for exercise in exercises:
+        status, message = _status(exercise.number, answers[exercise.number], run, exercise.cell)
+        cell = answers[exercise.number].cell
+        grades.append(ExerciseGrade(exercise.number, 0 if cell is None else cell + 1, status,
+                                    next(c.key for c in checks if c.number == exercise.number), message,
+                                    run.printed.get(exercise.number, "")))
+    passed = sum(g.status == "passed" for g in grades)
+    return Report(
+        submission=str(path), lesson=lesson_path.stem, exercises=grades, score=100.0 * passed / len(grades),
+        seconds=round(time.monotonic() - start, 1),
+        changed_cells=release.changed_cells(assign.student_version(lesson_nb, lesson_path.name), submitted,
+                                            {a.cell for a in answers.values()}),
+        cells_with_errors=sorted(i + 1 for i in run.errors), cells_not_run=sorted(i + 1 for i in run.not_run),
+        cells_skipped=[i + 1 for i in code_cells if i > last_cell], restarts=run.restarts,
+        enforced=run.enforced)

@@ -1,0 +1,53 @@
+"""A submission's grade: per exercise the status and the check's one-line message, and what
+the run did (cells changed outside exercises, errors, limits, what the sandbox enforced)."""
+
+import json
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class ExerciseGrade:
+    number: int
+    cell: int  # 1-based, in the submission; 0 if its cell was not found
+    status: str  # "passed", "failed" or "not attempted"
+    check: str  # the self-check's key in labkit.checks
+    message: str
+    printed: str = ""  # the start of what the exercise's cell and its check printed
+
+
+@dataclass(frozen=True)
+class Report:
+    submission: str
+    lesson: str
+    exercises: list
+    score: float  # percent of exercises passed
+    seconds: float
+    changed_cells: list  # 1-based submission cells outside exercises that differ from the student version
+    cells_with_errors: list  # 1-based lesson cells that raised or broke a limit
+    cells_not_run: list  # stopped by the total time limit
+    cells_skipped: list  # after the last check: they cannot change the grade
+    restarts: int  # fresh kernels started after a cell broke a limit
+    enforced: dict  # what the sandbox enforced, in words
+
+    def table(self):
+        rows = [f"{'exercise':>8}  {'cell':>4}  {'status':13}  self-check"]
+        for g in self.exercises:
+            said = ": ".join(filter(None, (g.check, g.message)))
+            rows.append(f"{g.number:>8}  {g.cell:>4}  {g.status:13}  {said}")
+        rows.append(f"score {self.score:.0f}% ({sum(g.status == 'passed' for g in self.exercises)} of "
+                    f"{len(self.exercises)} exercises passed) in {self.seconds:.0f} s, graded against "
+                    f"{self.lesson}")
+        if self.changed_cells:
+            rows.append(f"cells {', '.join(map(str, self.changed_cells))} changed outside exercises: ignored")
+        if self.cells_not_run:
+            rows.append(f"cells not run (total time limit): {self.cells_not_run}")
+        if self.restarts:
+            rows.append(f"kernel restarted {self.restarts} time(s) after a cell broke a limit")
+        if self.cells_skipped:
+            first, last = self.cells_skipped[0], self.cells_skipped[-1]
+            rows.append(f"cells {first}-{last} come after the last self-check and were skipped (they cannot "
+                        "change the grade; --all-cells runs them)")
+        return "\n".join(rows)
+
+    def to_json(self):
+        return json.dumps(asdict(self), indent=1) + "\n"
