@@ -59,7 +59,7 @@ def main(argv=None):
                 print(f"{path}: {'stripped' if notebooks.strip(path) else 'already clean'}")
             else:
                 print(f"{path}: executed, pinned outputs stored in {notebooks.pin(path)}")
-    except (ValueError, FileNotFoundError) as error:  # MarkerError is a ValueError
+    except (ValueError, FileNotFoundError, RuntimeError) as error:  # MarkerError is a ValueError
         print(f"labkit {args.command}: {error}", file=sys.stderr)
         return 2
     return 0

@@ -3,14 +3,14 @@
 - The committed student notebooks are exactly what ``make student`` generates (no drift), and
   no line of any solution region appears in any of them.
 - Every lesson has 3-6 exercises, each followed by a self-check cell.
-- Grading: an untouched student notebook scores 0% (every exercise "not attempted", the grader
-  returns a complete report); the student notebook with its stubs filled in with the lesson's
-  solution code scores 100%. The filled notebook's code is the lesson's code minus the solution
-  markers (comment lines), and the grader finds the same exercise cells in both, which is
-  asserted: so its grade is also the lesson's own grade, without executing the lesson a second
-  time (nbval already executes it).
+- Grading: an untouched student notebook scores 0% (every exercise "not attempted", nothing run);
+  the student notebook with its stubs filled in with the lesson's solution code scores 100%. The
+  filled notebook's code is the lesson's code minus the solution markers (comment lines), and the
+  grader recovers exactly the solution lines from it, which is asserted: so its grade is also the
+  lesson's own grade, without executing the lesson a second time (nbval already executes it).
+- Forgery on a real lesson: lesson 01 with one exercise faked and its check cells tampered with.
 
-The grading tests execute every lesson in fast mode twice; they are the slow part of this file.
+Grading the filled notebooks executes every lesson in fast mode; they are the slow part of this file.
 """
 
 import copy
@@ -124,3 +124,38 @@ def test_the_filled_student_notebook_is_the_lesson_and_scores_100(lesson, tmp_pa
     report = grading.grade(submission)
     assert report.score == 100, report.table()
     assert len(report.exercises) == len(assign.exercises(solution, lesson.name))
+
+
+def test_a_forged_exercise_in_a_real_lesson_scores_0_and_the_honest_ones_pass(tmp_path):
+    """Lesson 01 with exercise 2 answered by zeros of the right shape plus printed PASS lines, every
+    check cell replaced by a print of [PASS], a data cell and an added cell loosening the checks."""
+    lesson = config.NOTEBOOKS_DIR / "01_rnn_from_scratch.ipynb"
+    solution = notebooks.read(lesson)
+    forged = fill(notebooks.read(assign.student_path(lesson)), solution)
+    unroll = assign.exercises(solution, lesson.name)[1]
+    fake = ["        ys.append(ops.zeros((batch, cell.W_hy.shape[0])))", "        hs.append(h)",
+            "        print('[PASS] rnn_unroll')"]
+    cell = forged["cells"][unroll.cell]
+    cell["source"] = notebooks.cell_source(cell).replace("\n".join(unroll.regions[0].lines), "\n".join(fake))
+    for index, source in enumerate(notebooks.cell_source(c) for c in forged["cells"]):
+        if source.startswith("checks."):
+            forged["cells"][index]["source"] = "print('[PASS] MyRNNCell'); print('[PASS] rnn_unroll')"
+    loosen = "from labkit.checks import core\ncore.expect_close = lambda *a, **k: None"
+    forged["cells"].insert(2, {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                               "source": loosen})
+    submission = tmp_path / lesson.name
+    submission.write_text(notebooks.dumps(forged), encoding="utf-8")
+    report = grading.grade(submission)
+    assert [g.status for g in report.exercises] == ["passed", "failed", "passed"], report.table()
+    assert report.exercises[1].message.startswith("hidden states at real steps"), report.table()
+    assert len(report.changed_cells) == 4 and "changed outside exercises: ignored" in report.table()
+
+
+@pytest.mark.parametrize("lesson", LESSONS, **_ids)
+def test_graded_as_itself_a_lesson_gives_its_own_solution_lines(lesson):
+    solution = notebooks.read(lesson)
+    for exercise in assign.exercises(solution, lesson.name):
+        answer = release.answer(solution, exercise, solution)
+        assert answer.attempted and answer.cell == exercise.cell
+        regions_without_markers = [region[1:-1] for region in answer.regions]
+        assert regions_without_markers == [r.lines for r in exercise.regions]

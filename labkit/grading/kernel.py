@@ -93,17 +93,18 @@ class Kernel:
         self._watching = True
         self._watchdog = threading.Thread(target=self._watch, daemon=True)
         self._watchdog.start()
-        try:
-            self.client.wait_for_ready(timeout=120)
-        except RuntimeError:
-            self.kill(self.breach or "the kernel did not start")
-        self.enforced = self._read_enforced()
-
-    def _read_enforced(self):
-        try:
-            return json.loads((self.scratch / "sandbox.json").read_text())
-        except (OSError, ValueError):
-            return {"sandbox": "did not report (the kernel did not start)"}
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                self.client.wait_for_ready(timeout=1)
+                break
+            except RuntimeError:
+                if self.breach or time.monotonic() > deadline:
+                    self.kill(self.breach or "no answer in 120 s")
+                    log = (self.scratch / "kernel.log").read_text(errors="replace").strip().splitlines()
+                    raise RuntimeError(f"grading: the sandboxed kernel did not start ({self.breach}; "
+                                       f"{log[-1] if log else 'no log'})") from None
+        self.enforced = json.loads((self.scratch / "sandbox.json").read_text())
 
     def _tree(self):
         import psutil
@@ -114,23 +115,27 @@ class Kernel:
         except psutil.Error:
             return []
 
-    def _watch(self):
+    def _check(self):
+        """Kill the sandbox if it died or is over its memory or process limit; returns the breach."""
         import psutil
 
-        while self._watching:
-            if self.process.poll() is not None:
-                self.breach = self.breach or f"the kernel died (exit status {self.process.returncode})"
-                return
-            tree, memory = self._tree(), 0
-            for process in tree:
-                try:
-                    memory += process.memory_info().rss
-                except psutil.Error:
-                    pass
-            if memory > self.limits.memory_bytes:
-                self.kill(f"memory limit: the kernel used over {self.limits.memory_bytes / 2**30:.3g} GiB")
-            elif len(tree) > self.limits.processes + 2:  # the sandbox and the kernel
-                self.kill(f"process limit: the kernel started over {self.limits.processes} processes")
+        if self.process.poll() is not None:
+            self.breach = self.breach or f"the kernel died (exit status {self.process.returncode})"
+            return self.breach
+        tree, memory = self._tree(), 0
+        for process in tree:
+            try:
+                memory += process.memory_info().rss
+            except psutil.Error:
+                pass
+        if memory > self.limits.memory_bytes:
+            self.kill(f"memory limit: the kernel used over {self.limits.memory_bytes / 2**30:.3g} GiB")
+        elif len(tree) > self.limits.processes + 2:  # the sandbox and the kernel
+            self.kill(f"process limit: the kernel started over {self.limits.processes} processes")
+        return self.breach
+
+    def _watch(self):
+        while self._watching and not self._check():
             time.sleep(0.05)
 
     def kill(self, reason):
@@ -165,7 +170,7 @@ class Kernel:
                 continue
             kind, content = message["msg_type"], message["content"]
             if kind == "status" and content.get("execution_state") == "idle":
-                return Outcome("", error, "".join(printed)[:PRINTED_KEPT])
+                return Outcome(self._check(), error, "".join(printed)[:PRINTED_KEPT])
             size += len(json.dumps(content))
             if size > self.limits.output_bytes:
                 self.kill(f"output limit: the cell printed over {self.limits.output_bytes / 2**20:.3g} MiB")

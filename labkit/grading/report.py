@@ -43,7 +43,9 @@ class Report:
             rows.append(f"cells not run (total time limit): {self.cells_not_run}")
         if self.restarts:
             rows.append(f"kernel restarted {self.restarts} time(s) after a cell broke a limit")
-        if self.cells_skipped:
+        if all(g.status == "not attempted" for g in self.exercises):
+            rows.append("no exercise attempted: no cell was run")
+        elif self.cells_skipped:
             first, last = self.cells_skipped[0], self.cells_skipped[-1]
             rows.append(f"cells {first}-{last} come after the last self-check and were skipped (they cannot "
                         "change the grade; --all-cells runs them)")
