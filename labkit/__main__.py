@@ -6,6 +6,8 @@
     python -m labkit assign notebooks/*.ipynb   write the student versions to notebooks/student/
     python -m labkit grade SUBMISSION.ipynb [--lesson NN] [--json OUT] [--cell-timeout S] [--timeout S]
                            [--memory-gb G] [--all-cells]
+    python -m labkit grade PATH... --out DIR [--lesson NN] [--jobs N] [--roster CSV] [--scheduler ADDRESS]
+                           [--format csv|gradescope|json] [--force]     a class (labkit.grading.batch)
 """
 
 import argparse
@@ -25,10 +27,17 @@ def main(argv=None):
     commands.add_parser("results", help="print recorded results as a Markdown table")
     sub = commands.add_parser("assign", help="write student versions (solutions blanked) to student/")
     sub.add_argument("lessons", nargs="+", help="paths to lesson .ipynb files")
-    sub = commands.add_parser("grade", help="run a submission and grade its exercises")
-    sub.add_argument("submission", help="path to the submitted .ipynb")
-    sub.add_argument("--lesson", help="the lesson it answers (01, 02, ...; default: from the notebook or its "
-                                      "name)")
+    sub = commands.add_parser("grade", help="grade a submission, or a class's (with --out)")
+    sub.add_argument("paths", nargs="+", metavar="PATH", help="submitted .ipynb files, or folders of them")
+    sub.add_argument("--out", type=Path, help="grade a class into this folder: grades.csv, reports, feedback")
+    sub.add_argument("--jobs", type=int, default=1, help="submissions graded at once here (default 1)")
+    sub.add_argument("--roster", type=Path, help="CSV with the columns file,student (who handed in what)")
+    sub.add_argument("--scheduler", help="a Dask scheduler (tcp://HOST:8786): grade on its workers")
+    sub.add_argument("--format", choices=("csv", "gradescope", "json"), default="csv",
+                     help="besides grades.csv and the reports: gradescope results.json files, or grades.json")
+    sub.add_argument("--force", action="store_true", help="grade again submissions already graded unchanged")
+    sub.add_argument("--lesson",
+                     help="the lesson it answers (01, 02, ...; default: from the notebook or its name)")
     sub.add_argument("--json", type=Path, help="also write the report here as JSON")
     sub.add_argument("--memory-gb", type=float, default=4, help="memory the submission may use (default 4)")
     sub.add_argument("--cell-timeout", type=float, default=300, help="seconds per cell (default 300)")
@@ -46,14 +55,7 @@ def main(argv=None):
             for path in assign.assign(args.lessons):
                 print(f"wrote {path}")
         if args.command == "grade":
-            if not 0 < args.memory_gb < 2**20:
-                raise ValueError(f"--memory-gb: expected a positive number of GiB, got {args.memory_gb}")
-            limits = grading.Limits(memory_bytes=int(args.memory_gb * 2**30))
-            report = grading.grade(args.submission, lesson=args.lesson, cell_timeout=args.cell_timeout,
-                                   total_timeout=args.timeout, all_cells=args.all_cells, limits=limits)
-            print(report.table())
-            if args.json:
-                write_text_atomically(args.json, report.to_json())
+            _grade(args, grading)
         for path in getattr(args, "notebooks", []):
             if args.command == "strip":
                 print(f"{path}: {'stripped' if notebooks.strip(path) else 'already clean'}")
@@ -63,6 +65,33 @@ def main(argv=None):
         print(f"labkit {args.command}: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def _grade(args, grading):
+    """One submission: print its table (and --json). A class (--out): grade every PATH into it."""
+    if not 0 < args.memory_gb < 2**20:
+        raise ValueError(f"--memory-gb: expected a positive number of GiB, got {args.memory_gb}")
+    if args.jobs < 1:
+        raise ValueError(f"--jobs: expected a whole number >= 1, got {args.jobs}")
+    limits = grading.Limits(memory_bytes=int(args.memory_gb * 2**30))
+    options = {"cell_timeout": args.cell_timeout, "total_timeout": args.timeout, "all_cells": args.all_cells}
+    if args.out is None:
+        if len(args.paths) != 1 or Path(args.paths[0]).is_dir():
+            raise ValueError("--out: needed to grade more than one submission (a folder for grades.csv)")
+        report = grading.grade(args.paths[0], lesson=args.lesson, limits=limits, **options)
+        print(report.table())
+        if args.json:
+            write_text_atomically(args.json, report.to_json())
+        return
+    from labkit.grading import batch
+
+    roster = batch.read_roster(args.roster) if args.roster else None
+    submissions = batch.collect(args.paths, roster)
+    lesson = batch.class_lesson(submissions, args.lesson)
+    rows = batch.grade_class(submissions, lesson, args.out, jobs=args.jobs, scheduler=args.scheduler,
+                             formats=(args.format,), force=args.force, limits=limits, options=options)
+    graded = [row for row in rows.values() if "max_points" in row]
+    print(f"{len(rows)} submissions ({len(rows) - len(graded)} not gradable) -> {args.out / 'grades.csv'}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Classroom mode, part 1: student versions of the lessons, generated, never edited by hand.
 
 An exercise is a code cell of a lesson holding one or more solution regions, marked with
-nbgrader's convention; the text after the BEGIN marker is the hint the student sees::
+nbgrader's convention; the text after the BEGIN marker is the hint the student sees, and
+``(N points)`` right after it says what the exercise is worth (1 point by default)::
 
     def call(self, x, h):
         ### BEGIN SOLUTION: h_new = tanh(h W_hh^T + x W_xh^T), then y = h_new W_hy^T
@@ -31,7 +32,7 @@ from labkit import notebooks
 from labkit.files import write_text_atomically
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-_HINT = re.compile(r"^\s*### BEGIN SOLUTION\s*[:—-]?\s*(.*)$")
+_HINT = re.compile(r"^\s*### BEGIN SOLUTION\s*(?:\((\d+(?:\.\d+)?) points?\))?\s*[:—-]?\s*(.*)$")
 STUDENT_DIR = "student"
 
 
@@ -41,13 +42,14 @@ class MarkerError(ValueError):
 
 @dataclass(frozen=True)
 class Region:
-    """One solution region: its BEGIN and END marker lines (0-based, in the cell), the hint, and
-    the solution lines between the markers."""
+    """One solution region: its BEGIN and END marker lines (0-based, in the cell), the hint, the
+    solution lines between the markers, and the points its marker declares (None if it does not)."""
 
     begin: int
     end: int
     hint: str
     lines: tuple
+    points: object = None
 
 
 @dataclass(frozen=True)
@@ -63,25 +65,31 @@ class Exercise:
         return tuple(region.hint for region in self.regions)
 
     @property
+    def points(self):
+        """What the exercise is worth: ``### BEGIN SOLUTION (2 points): <hint>``; 1 by default."""
+        return next((region.points for region in self.regions if region.points is not None), 1.0)
+
+    @property
     def solution_lines(self):
         return tuple(line for region in self.regions for line in region.lines)
 
 
 def _regions(lines, where):
     """The :class:`Region` list of the solution regions in ``lines``."""
-    regions, begin, hint = [], None, ""
+    regions, begin, hint, points = [], None, "", None
     for i, line in enumerate(lines):
         if BEGIN in line:
             if begin is not None:
                 raise MarkerError(f"{where}: a second {BEGIN} before the {END} of the first (nested regions)")
-            hint = _HINT.match(line).group(1).strip() if _HINT.match(line) else ""
+            match = _HINT.match(line)
+            hint, points = (match.group(2).strip(), match.group(1)) if match else ("", None)
             if not hint:
                 raise MarkerError(f"{where}: {BEGIN} needs a hint after it, e.g. '{BEGIN}: compute h_new'")
             begin = i
         elif END in line:
             if begin is None:
                 raise MarkerError(f"{where}: {END} without a {BEGIN} before it")
-            regions.append(Region(begin, i, hint, tuple(lines[begin + 1 : i])))
+            regions.append(Region(begin, i, hint, tuple(lines[begin + 1 : i]), points and float(points)))
             begin = None
     if begin is not None:
         raise MarkerError(f"{where}: {BEGIN} is never closed by {END}")

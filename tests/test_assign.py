@@ -106,3 +106,11 @@ def test_cli_assign_reports_marker_errors_in_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("labkit assign: bad.ipynb: cell 1: ### BEGIN SOLUTION is never closed")
     assert err.count("\n") == 1
+
+
+def test_points_are_declared_in_the_begin_marker_and_default_to_one():
+    lesson = _notebook(_cell("code", "### BEGIN SOLUTION (2.5 points): the sum\ntotal = 1\n### END SOLUTION"),
+                       _cell("code", "### BEGIN SOLUTION: the product\nproduct = 1\n### END SOLUTION"))
+    first, second = assign.exercises(lesson, "points.ipynb")
+    assert (first.points, first.hints, second.points) == (2.5, ("the sum",), 1.0)
+    assert "points" not in notebooks.cell_source(assign.student_version(lesson, "points.ipynb")["cells"][0])

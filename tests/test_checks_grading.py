@@ -58,7 +58,7 @@ def test_the_lessons_solution_passes_on_grading_inputs(key, lessons, tmp_path):
     lesson, names = EXERCISES[key]
     objects = [lessons[lesson][name] for name in names]
     for seed in (11, 2024):
-        assert _graded(key, objects, tmp_path, seed) == (True, ""), seed
+        assert _graded(key, objects, tmp_path, seed) == (True, "", 1.0), seed
 
 
 def test_grading_sizes_differ_from_the_visible_ones():
@@ -109,7 +109,7 @@ def test_the_judge_refuses_data_a_probe_would_not_write(tmp_path):
     (tmp_path / "link.npz").symlink_to(tmp_path / "objects.npz")
     assert probe.judge("rnn_cell", spec, probe.load(str(tmp_path / "link.npz")))[0] is False
     assert probe.judge("rnn_cell", spec, {"y": np.array([np.nan]), "h_new": np.zeros(1)}) == (
-        False, "your code returned NaN or infinity (in 'y')")
+        False, "your code returned NaN or infinity (in 'y')", 0.0)
     assert probe.judge("rnn_cell", spec, {"y": np.zeros(1)})[0] is False
 
 
@@ -117,8 +117,8 @@ def test_a_probe_reports_the_students_exception_in_one_line(tmp_path):
     def todo(logits, labels, mask):
         raise NotImplementedError("Exercise 3: write it")
 
-    assert _graded("sequence_loss", [todo], tmp_path, 1) == (False, "not implemented yet (Exercise 3: write "
-                                                                    "it)")
+    assert _graded("sequence_loss", [todo], tmp_path, 1) == (
+        False, "not implemented yet (Exercise 3: write it)", 0.0)
 
 
 def test_the_numpy_references_equal_keras_and_the_tape():
@@ -152,3 +152,14 @@ def test_the_standardize_reference_gives_the_hand_written_tokens():
     from labkit.checks.classifiers import STANDARDIZE_CASES, standardize_tokens
 
     assert all(standardize_tokens(tweet) == tokens for tweet, tokens in STANDARDIZE_CASES)
+
+
+def test_a_check_of_several_parts_gives_the_share_it_passed(lessons, tmp_path):
+    attention = lessons["05_attention"]["scaled_dot_product_attention"]
+
+    def ignores_the_mask(q, k, v, mask=None):
+        return attention(q, k, v)
+
+    passed, message, fraction = _graded("scaled_dot_product_attention", [ignores_the_mask], tmp_path, 4)
+    assert (passed, fraction) == (False, 0.5)
+    assert message.startswith("masked keys (mask False) still get weight")

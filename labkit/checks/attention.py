@@ -8,7 +8,7 @@ summing to 1, masked keys getting no weight) come first, for a pointed hint.
 import numpy as np
 
 from labkit.checks import reference
-from labkit.checks.core import as_pair, define, expect, expect_close, expect_shape, set_weight
+from labkit.checks.core import Parts, as_pair, define, expect, expect_close, expect_shape, set_weight
 
 
 def _attention_inputs(spec):
@@ -38,23 +38,24 @@ def _sdpa_judge(spec, data):
     output, weights = data["output"], data["weights"]
     expect_shape(output, (*q.shape[:-1], v.shape[-1]), "output (..., T_q, d_v)")
     expect_shape(weights, (*q.shape[:-1], k.shape[-2]), "weights (..., T_q, T_k)")
-    expect_close(weights.sum(axis=-1), np.ones(q.shape[:-1]), "the sums of the rows of weights (each should "
-                                                              "be "
-                 "1: take the softmax over the last axis, the keys)", atol=1e-4)
-    scores = q @ np.swapaxes(k, -1, -2)  # (batch, heads, T_q, T_k)
-    expect(not np.allclose(weights, reference.softmax(scores), atol=1e-4), "weights are softmax(QK^T): "
-                                                                           "divide "
-           "the scores by sqrt(d_k) before the softmax")
-    expected_output, expected = reference.attention(q, k, v)
-    expect_close(weights, expected, "weights = softmax(QK^T / sqrt(d_k))", atol=1e-4)
-    expect_close(output, expected_output, "output = weights @ V", atol=1e-4)
-    expect_shape(data["masked_weights"], weights.shape, "weights with a mask")
-    expect(np.all(data["masked_weights"][..., ~mask] < 1e-6), "masked keys (mask False) still get weight: "
-                                                              "set "
-           "their scores to a large negative number (e.g. -1e9) before the softmax")
-    expected_output, expected = reference.attention(q, k, v, mask)
-    expect_close(data["masked_weights"], expected, "weights with a mask", atol=1e-4)
-    expect_close(data["masked_output"], expected_output, "output with a mask", atol=1e-4)
+    part = Parts()
+    with part("without a mask"):
+        expect_close(weights.sum(axis=-1), np.ones(q.shape[:-1]), "the sums of the rows of weights (each "
+                     "should be 1: take the softmax over the last axis, the keys)", atol=1e-4)
+        scores = q @ np.swapaxes(k, -1, -2)  # (batch, heads, T_q, T_k)
+        expect(not np.allclose(weights, reference.softmax(scores), atol=1e-4), "weights are softmax(QK^T): "
+               "divide the scores by sqrt(d_k) before the softmax")
+        expected_output, expected = reference.attention(q, k, v)
+        expect_close(weights, expected, "weights = softmax(QK^T / sqrt(d_k))", atol=1e-4)
+        expect_close(output, expected_output, "output = weights @ V", atol=1e-4)
+    with part("with a mask"):
+        expect_shape(data["masked_weights"], weights.shape, "weights with a mask")
+        expect(np.all(data["masked_weights"][..., ~mask] < 1e-6), "masked keys (mask False) still get "
+               "weight: set their scores to a large negative number (e.g. -1e9) before the softmax")
+        expected_output, expected = reference.attention(q, k, v, mask)
+        expect_close(data["masked_weights"], expected, "weights with a mask", atol=1e-4)
+        expect_close(data["masked_output"], expected_output, "output with a mask", atol=1e-4)
+    part.verdict()
 
 
 scaled_dot_product_attention = define(
@@ -79,11 +80,9 @@ def _luong_probe(spec, layer_class):
     layer = layer_class()
     layer(decoder, encoder, mask)  # builds w
     set_weight(layer, "w", w, "(units, units)", where="the layer has no weight {name}; create it in build "
-                                                      "with "
-               "add_weight")
+               "with add_weight")
     context, weights = as_pair(layer(decoder, encoder, mask), "the attention layer must return a pair "
-                                                              "(context, "
-                               "weights)")
+                               "(context, weights)")
     return {"context": context, "weights": weights}
 
 
@@ -93,8 +92,7 @@ def _luong_judge(spec, data):
     expect_shape(data["context"], decoder.shape, "context (batch, T_out, units)")
     expect(np.all(data["weights"][~np.broadcast_to(mask[:, None, :], data["weights"].shape)] < 1e-6),
            "padded source positions get weight: use source_mask to set their scores to a large negative "
-           "number "
-           "before the softmax")
+           "number before the softmax")
     scores = np.einsum("bqu,uv,bkv->bqk", decoder, w, encoder)  # (batch, T_out, T_in)
     expected = reference.masked_softmax(scores, mask[:, None, :])
     expect_close(data["weights"], expected, "weights = softmax over the source of s_t^T W h_i", atol=1e-4)
@@ -104,8 +102,7 @@ def _luong_judge(spec, data):
 luong_attention = define(
     "luong_attention", "LuongAttention", _luong_probe, _luong_judge,
     "``layer_class()(decoder_states, encoder_states, source_mask) -> (context, weights)`` is softmax_i(s_t^T "
-    "W "
-    "h_i) over the unmasked source positions, context = sum_i weights h_i.")
+    "W h_i) over the unmasked source positions, context = sum_i weights h_i.")
 
 
 def _encoding_size(spec):

@@ -60,8 +60,7 @@ def _standardize_judge(spec, data):
 
 tweet_standardize = define("tweet_standardize", "standardize", _standardize_probe, _standardize_judge,
                            "``fn(texts)`` (a tf string tensor) lower-cases, turns links into the token "
-                           "``http``, "
-                           "makes ``! ? @ #`` tokens of their own and drops other punctuation.")
+                           "``http``, makes ``! ? @ #`` tokens of their own and drops other punctuation.")
 
 _MODELS = (("LSTM", True), ("LSTM", False), ("BiLSTM", True))  # (kind, mask) of each classifier probed
 
@@ -135,20 +134,17 @@ def _classifier_judge(spec, data):
         shapes = [tuple(int(d) for d in s if d >= 0) for s in data[f"shapes_{number}"]]
         recurrent = "Bidirectional concat LSTM" if kind == "BiLSTM" else "LSTM"
         expect(kind == "LSTM" or recurrent in layers, "classifier('BiLSTM') has no Bidirectional layer: wrap "
-                                                      "the "
-               "LSTM in keras.layers.Bidirectional")
+               "the LSTM in keras.layers.Bidirectional")
         core = [layer for layer in layers if layer != "Dropout"]
         expect(len(core) == 3 and core[0].startswith("Embedding") and core[1] == recurrent and
                core[2].startswith("Dense"), f"classifier({kind!r}) is {' -> '.join(layers)}: build Embedding "
-                                            f"-> "
-               f"{recurrent} -> Dense (Dropout layers may sit between them)")
+               f"-> {recurrent} -> Dense (Dropout layers may sit between them)")
         probabilities = data[f"probabilities_{number}"]
         expect_shape(probabilities, (len(ids), None), "the output (batch, classes)")
         expect(probabilities.shape[1] > 1, "the output (batch, classes): map the LSTM's last state through a "
                "Dense layer with one unit per class")
         expect_close(probabilities.sum(axis=1), np.ones(len(ids)), "the sums of the output rows (each should "
-                                                                   "be "
-                     "1: use activation='softmax')", atol=1e-4)
+                     "be 1: use activation='softmax')", atol=1e-4)
         change = float(np.max(np.abs(data[f"longer_{number}"] - probabilities)))
         if mask:
             expect(change < 1e-5, f"more padding changes the {kind}'s output: pass mask_zero=mask to the "
@@ -164,8 +160,7 @@ def _classifier_judge(spec, data):
 
 sentiment_classifier = define("sentiment_classifier", "classifier", _classifier_probe, _classifier_judge,
                               "``classifier(kind, seed=, mask=)`` builds Embedding (mask_zero=mask) -> LSTM, "
-                              "or "
-                              "a Bidirectional LSTM for 'BiLSTM' -> softmax over the classes.")
+                              "or a Bidirectional LSTM for 'BiLSTM' -> softmax over the classes.")
 
 
 def _member_weights(spec, members, classes):

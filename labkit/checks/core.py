@@ -16,13 +16,48 @@ runs in the student's kernel (:mod:`labkit.checks.probe`), on a :class:`Spec` wi
 seed and other sizes; the judge runs in the grader's process on the data the probe returned.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 
 
 class CheckFailed(Exception):
-    """Raised inside a check; its message tells the student what to fix."""
+    """Raised inside a check; its message tells the student what to fix. ``fraction``: the share of
+    the check's independent parts that passed (partial credit; 0 for a check of one part)."""
+
+    fraction = 0.0
+
+
+class Parts:
+    """A judge made of independent parts, for partial credit::
+
+        part = Parts()
+        with part("without a mask"):
+            expect_close(...)
+        with part("with a mask"):
+            expect_close(...)
+        part.verdict()  # raises the first failure, its fraction the share of parts passed
+
+    A part that fails does not stop the next; any error but :class:`CheckFailed` stops the judge."""
+
+    def __init__(self):
+        self.passed, self.failures = 0, []
+
+    @contextmanager
+    def __call__(self, name):
+        try:
+            yield
+        except CheckFailed as error:
+            self.failures.append(error)
+        else:
+            self.passed += 1
+
+    def verdict(self):
+        if self.failures:
+            first = self.failures[0]
+            first.fraction = self.passed / (self.passed + len(self.failures))
+            raise first
 
 
 @dataclass(frozen=True)

@@ -67,20 +67,21 @@ def _invalid(data):
 
 
 def judge(key, spec, data):
-    """(passed, message) for the probe ``data`` (a dict, or a reason it could not be loaded)."""
+    """(passed, message, fraction of the check's parts passed) for the probe ``data`` (a dict, or a
+    reason it could not be loaded)."""
     if isinstance(data, str):
-        return False, data
+        return False, data, 0.0
     if FAILURE in data:
-        return False, one_line(data[FAILURE]) or "the check failed"
+        return False, one_line(data[FAILURE]) or "the check failed", 0.0
     reason = _invalid(data)
     if reason:
-        return False, reason
+        return False, reason, 0.0
     try:
         REGISTRY[key].judge(Spec(**spec), data)
     except CheckFailed as error:
-        return False, failure_message(error)
+        return False, failure_message(error), error.fraction
     except KeyError as error:
-        return False, f"the check's data lacks {error}"
+        return False, f"the check's data lacks {error}", 0.0
     except Exception as error:  # data of the wrong shape or type for the judge
-        return False, one_line(f"the check's data does not fit the check ({type(error).__name__}: {error})")
-    return True, ""
+        return False, one_line(f"the check's data does not fit it ({type(error).__name__}: {error})"), 0.0
+    return True, "", 1.0

@@ -8,7 +8,7 @@ in NumPy from the same weights.
 import numpy as np
 
 from labkit.checks import reference
-from labkit.checks.core import as_pair, define, expect_close, expect_shape, set_weight
+from labkit.checks.core import Parts, as_pair, define, expect_close, expect_shape, set_weight
 from labkit.checks.reference import LSTM_GATES
 
 
@@ -92,14 +92,20 @@ def _rnn_unroll_judge(spec, data):
     ys, hs = data["outputs"], data["states"]
     expect_shape(ys, (batch, steps, s["output_dim"]), "outputs (batch, time, output_dim)")
     expect_shape(hs, (batch, steps, s["rnn_units"]), "hidden states (batch, time, rnn_units)")
-    expect_close(hs[mask], states[mask], "hidden states at real steps (start from zeros; feed each step's "
-                 "state into the next: h_t = cell(x_t, h_{t-1}); if MyRNNCell's check failed, fix it first)")
-    expect_close(hs, states, "hidden states at padded steps (where mask is False, carry the previous state "
-                 "over unchanged)")
-    expect_close(ys[mask], outputs[mask], "outputs at real steps (the y the cell returns at each step)")
-    expect_shape(data["states_without_mask"], hs.shape, "hidden states with mask=None")
-    expect_close(data["states_without_mask"][:, -1], unmasked, "the last hidden state with mask=None (every "
-                 "step is real)")
+    part = Parts()
+    with part("real steps"):
+        expect_close(hs[mask], states[mask], "hidden states at real steps (start from zeros; feed each "
+                     "step's state into the next: h_t = cell(x_t, h_{t-1}); if MyRNNCell's check failed, fix "
+                     "it first)")
+        expect_close(ys[mask], outputs[mask], "outputs at real steps (the y the cell returns at each step)")
+    with part("padded steps"):
+        expect_close(hs, states, "hidden states at padded steps (where mask is False, carry the previous "
+                     "state over unchanged)")
+    with part("no mask"):
+        expect_shape(data["states_without_mask"], hs.shape, "hidden states with mask=None")
+        expect_close(data["states_without_mask"][:, -1], unmasked, "the last hidden state with mask=None "
+                     "(every step is real)")
+    part.verdict()
 
 
 rnn_unroll = define("rnn_unroll", "rnn_unroll", _rnn_unroll_probe, _rnn_unroll_judge, """\
@@ -141,8 +147,7 @@ def _lstm_cell_judge(spec, data):
     expect_shape(data["h_new"], (s["batch"], s["units"]), "h_new (batch, units)")
     h_ref, c_ref = reference.lstm_step(w, x[:, 0].astype(float), h.astype(float), c.astype(float))
     expect_close(data["c_new"], c_ref, "c_new (c_new = f * c + i * tanh(W_c [h, x] + b_c), gates are "
-                                       "sigmoids "
-                 "of W [h, x] + b with h first)")
+                 "sigmoids of W [h, x] + b with h first)")
     expect_close(data["h_new"], h_ref, "h_new (h_new = o * tanh(c_new))")
 
 

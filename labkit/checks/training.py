@@ -43,8 +43,8 @@ def _sequence_loss_judge(spec, data):
     expect_close(loss, per_step.sum(axis=1).mean(), "the loss with every step real (cross-entropy of the "
                  "logits, from_logits=True, summed over time, averaged over the batch)", atol=1e-4)
     expect_close(data["loss_with_padding"], (per_step * mask).sum(axis=1).mean(), "the loss with padding "
-                                                                                  "(steps "
-                 "where step_mask is False must not count: multiply each step's loss by the mask)", atol=1e-4)
+                 "(steps where step_mask is False must not count: multiply each step's loss by the mask)",
+                 atol=1e-4)
 
 
 sequence_loss = define("sequence_loss", "sequence_loss", _sequence_loss_probe, _sequence_loss_judge,
@@ -94,8 +94,8 @@ def _input_gradients_judge(spec, data):
 
 input_gradients = define("input_gradients", "input_gradients_by_hand", _input_gradients_probe,
                          _input_gradients_judge, "Lesson 02: ``fn(W_xh, W_hh, states, readout)`` returns "
-                                                 "dL/dx_t "
-                         "(batch, time, input) of L = readout . h_T, by multiplying Jacobians back in time.")
+                         "dL/dx_t (batch, time, input) of L = readout . h_T, by multiplying Jacobians back "
+                         "in time.")
 
 
 def _next_char_inputs(spec):
@@ -117,14 +117,12 @@ def _next_char_judge(spec, data):
     expect(not np.isclose(summed, loss, atol=1e-4).any(), "the loss is summed: average it over the steps and "
            "the windows")
     expect_close(loss, per_step.mean(), "the loss (the model outputs logits, so use from_logits=True; "
-                                        "average "
-                 "over every step of every window)", atol=1e-4)
+                 "average over every step of every window)", atol=1e-4)
 
 
 next_char_loss = define("next_char_loss", "compute_loss", _next_char_probe, _next_char_judge,
                         "Lesson 04: ``fn(labels, logits)`` is the mean cross-entropy (nats) over every step "
-                        "of "
-                        "every window; labels (batch, time) ids, logits (batch, time, vocab).")
+                        "of every window; labels (batch, time) ids, logits (batch, time, vocab).")
 
 
 def _train_step_inputs(spec):
@@ -170,8 +168,7 @@ def _train_step_judge(spec, data, epsilon=1e-6):
     for w0, w1 in zip(weights, after):
         expect_shape(w1, w0.shape, "a weight after the step")
     expect(any(not np.allclose(w1, w0) for w0, w1 in zip(weights, after)), "the weights did not change: "
-                                                                           "apply "
-           "the gradients with optimizer.apply_gradients")
+           "apply the gradients with optimizer.apply_gradients")
     for index, (w0, w1) in enumerate(zip(weights, after)):
         gradient = np.zeros_like(w0)
         for position in np.ndindex(w0.shape):  # central differences of the NumPy forward pass
@@ -181,9 +178,8 @@ def _train_step_judge(spec, data, epsilon=1e-6):
             nudged[index][position] -= 2 * epsilon
             gradient[position] = (plus - _tiny_model_loss(nudged, x, y)) / (2 * epsilon)
         expect_close(w1, w0 - learning_rate * gradient, f"weight {index} after one step (take the gradients "
-                                                        f"of "
-                     "the loss with respect to model.trainable_variables, computed inside the GradientTape)",
-                     atol=1e-4)
+                     "of the loss with respect to model.trainable_variables, computed inside the "
+                     "GradientTape)", atol=1e-4)
 
 
 train_step = define("train_step", "train_step", _train_step_probe, _train_step_judge,

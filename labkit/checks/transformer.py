@@ -9,7 +9,7 @@ the residuals and the layer norms in NumPy.
 import numpy as np
 
 from labkit.checks import reference
-from labkit.checks.core import as_pair, define, expect, expect_close, expect_shape
+from labkit.checks.core import Parts, as_pair, define, expect, expect_close, expect_shape
 
 
 def _keras_attention_weights(rng, d_model, heads, key_dim):
@@ -44,8 +44,8 @@ def _mhsa_probe(spec, layer_class, copy_keras_weights):
     causal = np.tril(np.ones((s["steps"], s["steps"]), dtype=bool))  # (T, T)
     data = {}
     for name, mask in (("unmasked", None), ("causal", causal)):
-        output, attention = as_pair(mine(x, attention_mask=mask), "the layer must return a pair (output, "
-                                                                  "weights)")
+        output, attention = as_pair(mine(x, attention_mask=mask),
+                                    "the layer must return a pair (output, weights)")
         data.update({f"{name}_output": output, f"{name}_weights": attention})
     return data
 
@@ -55,16 +55,18 @@ def _mhsa_judge(spec, data):
     x, weights = x.astype("float64"), [w.astype("float64") for w in weights]
     batch, steps = x.shape[:2]
     causal = np.broadcast_to(np.tril(np.ones((steps, steps), dtype=bool)), (batch, steps, steps))
+    part = Parts()
     for name, mask in (("unmasked", None), ("causal", causal)):
         expected, expected_weights = reference.multi_head_self_attention(x, weights, s["num_heads"], mask)
         what = "with a causal mask" if mask is not None else "without a mask"
-        expect_shape(data[f"{name}_weights"], expected_weights.shape, f"weights {what} (batch, heads, T, T)")
-        expect_close(data[f"{name}_weights"], expected_weights, f"the attention weights {what} (project, "
-                                                                f"split "
-                     "the heads as (batch, heads, T, key_dim), then attend)", atol=1e-5)
-        expect_close(data[f"{name}_output"], expected, f"the output {what} (merge the heads back to (batch, "
-                                                       f"T, "
-                     "heads * key_dim) before the output projection)", atol=1e-5)
+        with part(what):
+            expect_shape(data[f"{name}_weights"], expected_weights.shape,
+                         f"weights {what} (batch, heads, T, T)")
+            expect_close(data[f"{name}_weights"], expected_weights, f"the attention weights {what} (project, "
+                         "split the heads as (batch, heads, T, key_dim), then attend)", atol=1e-5)
+            expect_close(data[f"{name}_output"], expected, f"the output {what} (merge the heads back to "
+                         "(batch, T, heads * key_dim) before the output projection)", atol=1e-5)
+    part.verdict()
 
 
 multi_head_self_attention = define(
@@ -125,28 +127,30 @@ def _block_reference(x, mask, attention, feed_forward, heads, epsilons):
 
 def _block_judge(spec, data):
     s, x, _, mask, attention, feed_forward = _block_inputs(spec)
-    x, attention, feed_forward = x.astype(float), [w.astype(float) for w in attention], [
-        w.astype(float) for w in feed_forward]
+    x = x.astype(float)
+    attention, feed_forward = [w.astype(float) for w in attention], [w.astype(float) for w in feed_forward]
     epsilons = np.ravel(data["epsilons"])
     expect(epsilons.shape == (2,) and np.all((epsilons > 0) & (epsilons < 0.1)), "the layer norms' epsilons")
-    out, real = data["output"], x.shape[1] - 2
-    expect_shape(out, x.shape, "the block's output (batch, T, d_model)")
-    expect_close(out.mean(axis=-1), np.zeros(x.shape[:2]), "each position's mean over features (the last "
-                                                           "step is "
-                 "a LayerNormalization of x + feed_forward(x))", atol=1e-3)
-    expect_shape(data["padding_changed"], x.shape, "the block's output with a mask")
-    expect_close(data["padding_changed"][:, :real], data["masked"][:, :real], "the real positions' output "
-                                                                              "when "
-                 "only the padding changes (pass attention_mask to the attention)", atol=1e-4)
-    for name, given in (("output", None), ("masked", mask)):
-        expected = _block_reference(x, given, attention, feed_forward, s["num_heads"], epsilons)
-        expect_close(data[name], expected, "the block's output given the check's weights (attention, "
-                                           "residual, "
-                     "layer norm; then feed-forward, residual, layer norm)", atol=1e-4)
+    real = x.shape[1] - 2
+    part = Parts()
+    with part("without a mask"):
+        expect_shape(data["output"], x.shape, "the block's output (batch, T, d_model)")
+        expect_close(data["output"].mean(axis=-1), np.zeros(x.shape[:2]), "each position's mean over "
+                     "features (the last step is a LayerNormalization of x + feed_forward(x))", atol=1e-3)
+        expected = _block_reference(x, None, attention, feed_forward, s["num_heads"], epsilons)
+        expect_close(data["output"], expected, "the block's output given the check's weights (attention, "
+                     "residual, layer norm; then feed-forward, residual, layer norm)", atol=1e-4)
+    with part("with a padding mask"):
+        expect_shape(data["padding_changed"], x.shape, "the block's output with a mask")
+        expect_close(data["padding_changed"][:, :real], data["masked"][:, :real], "the real positions' "
+                     "output when only the padding changes (pass attention_mask to the attention)", atol=1e-4)
+        expected = _block_reference(x, mask, attention, feed_forward, s["num_heads"], epsilons)
+        expect_close(data["masked"], expected, "the block's output with a padding mask, given the check's "
+                     "weights", atol=1e-4)
+    part.verdict()
 
 
 transformer_block = define(
     "transformer_block", "TransformerBlock", _block_probe, _block_judge,
     "``block_class(num_heads, feed_forward_units)(x, attention_mask=None)``: x + attention -> LayerNorm -> x "
-    "+ "
-    "feed-forward -> LayerNorm, with masked keys ignored.")
+    "+ feed-forward -> LayerNorm, with masked keys ignored.")

@@ -81,7 +81,7 @@ class _Run:
                 return
             step, reason = breach
             if step.exercise is not None:
-                self.verdicts.setdefault(step.exercise, (False, reason))
+                self.verdicts.setdefault(step.exercise, (False, reason, 0.0))
                 disabled.add(step.exercise)
             else:
                 skipped.add(step.cell)
@@ -126,14 +126,15 @@ class _Run:
 
 
 def _status(number, answer, run, exercise_cell):
+    """(status, message, fraction of the points earned)."""
     if not answer.attempted:
-        return "not attempted", answer.reason or "still raises NotImplementedError"
+        return "not attempted", answer.reason or "still raises NotImplementedError", 0.0
     if number not in run.verdicts:
-        return "failed", "the time limit stopped the run before its self-check"
-    passed, message = run.verdicts[number]
+        return "failed", "the time limit stopped the run before its self-check", 0.0
+    passed, message, fraction = run.verdicts[number]
     if not passed and run.errors.get(exercise_cell):
         message += f" (the exercise's cell raised {run.errors[exercise_cell]})"
-    return ("passed" if passed else "failed"), message
+    return ("passed" if passed else "failed"), message, fraction
 
 
 def grade(submission, *, lesson=None, cell_timeout=CELL_TIMEOUT, total_timeout=TOTAL_TIMEOUT, all_cells=False,
@@ -159,8 +160,7 @@ def grade(submission, *, lesson=None, cell_timeout=CELL_TIMEOUT, total_timeout=T
     answers = {e.number: release.answer(lesson_nb, e, submitted) for e in exercises}
     if all(a.cell is None for a in answers.values()):
         raise ValueError(f"submission: {path.name} holds none of {lesson_path.stem}'s exercises; is it "
-                         f"another "
-                         "lesson's notebook? (pass --lesson NN)")
+                         "another lesson's notebook? (pass --lesson NN)")
     start = time.monotonic()
     protected = {lesson_path.resolve().parent, config.REPO_ROOT}
     attempted = [check.cell for check in checks if answers[check.number].attempted]
@@ -171,15 +171,17 @@ def grade(submission, *, lesson=None, cell_timeout=CELL_TIMEOUT, total_timeout=T
         if attempted:  # nothing attempted: every verdict is known without running anything
             run.execute(cell_timeout, start + total_timeout, last_cell)
     grades = []
-    for exercise in exercises:
-        status, message = _status(exercise.number, answers[exercise.number], run, exercise.cell)
-        cell = answers[exercise.number].cell
-        grades.append(ExerciseGrade(exercise.number, 0 if cell is None else cell + 1, status,
-                                    next(c.key for c in checks if c.number == exercise.number), message,
-                                    run.printed.get(exercise.number, "")))
-    passed = sum(g.status == "passed" for g in grades)
+    for exercise, check in zip(exercises, checks):
+        answer = answers[exercise.number]
+        status, message, fraction = _status(exercise.number, answer, run, exercise.cell)
+        code = "\n# ...\n".join("\n".join(region) for region in answer.regions or ())
+        grades.append(ExerciseGrade(exercise.number, 0 if answer.cell is None else answer.cell + 1, status,
+                                    check.key, message, round(fraction * exercise.points, 3), exercise.points,
+                                    code, run.printed.get(exercise.number, "")))
+    points, max_points = sum(g.points for g in grades), sum(g.max_points for g in grades)
     return Report(
-        submission=str(path), lesson=lesson_path.stem, exercises=grades, score=100.0 * passed / len(grades),
+        submission=str(path), lesson=lesson_path.stem, exercises=grades, points=points, max_points=max_points,
+        score=round(100.0 * points / max_points, 2),
         seconds=round(time.monotonic() - start, 1),
         changed_cells=release.changed_cells(assign.student_version(lesson_nb, lesson_path.name), submitted,
                                             {a.cell for a in answers.values()}),

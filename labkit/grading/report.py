@@ -12,6 +12,9 @@ class ExerciseGrade:
     status: str  # "passed", "failed" or "not attempted"
     check: str  # the self-check's key in labkit.checks
     message: str
+    points: float  # earned: max_points, or its share of a check's parts passed, or 0
+    max_points: float  # what the lesson's BEGIN marker says the exercise is worth (1 by default)
+    code: str = ""  # the lines the student wrote in place of the stub(s)
     printed: str = ""  # the start of what the exercise's cell and its check printed
 
 
@@ -20,7 +23,9 @@ class Report:
     submission: str
     lesson: str
     exercises: list
-    score: float  # percent of exercises passed
+    points: float
+    max_points: float
+    score: float  # percent of the points earned
     seconds: float
     changed_cells: list  # 1-based submission cells outside exercises that differ from the student version
     cells_with_errors: list  # 1-based lesson cells that raised or broke a limit
@@ -30,12 +35,14 @@ class Report:
     enforced: dict  # what the sandbox enforced, in words
 
     def table(self):
-        rows = [f"{'exercise':>8}  {'cell':>4}  {'status':13}  self-check"]
+        rows = [f"{'exercise':>8}  {'cell':>4}  {'points':>9}  {'status':13}  self-check"]
         for g in self.exercises:
             said = ": ".join(filter(None, (g.check, g.message)))
-            rows.append(f"{g.number:>8}  {g.cell:>4}  {g.status:13}  {said}")
-        rows.append(f"score {self.score:.0f}% ({sum(g.status == 'passed' for g in self.exercises)} of "
-                    f"{len(self.exercises)} exercises passed) in {self.seconds:.0f} s, graded against "
+            earned = f"{g.points:.3g} / {g.max_points:.3g}"
+            rows.append(f"{g.number:>8}  {g.cell:>4}  {earned:>9}  {g.status:13}  {said}")
+        passed = sum(g.status == "passed" for g in self.exercises)
+        rows.append(f"score {self.score:.0f}% ({self.points:.3g} of {self.max_points:.3g} points; {passed} "
+                    f"of {len(self.exercises)} exercises passed) in {self.seconds:.0f} s, graded against "
                     f"{self.lesson}")
         if self.changed_cells:
             rows.append(f"cells {', '.join(map(str, self.changed_cells))} changed outside exercises: ignored")

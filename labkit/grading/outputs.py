@@ -1,0 +1,90 @@
+"""What a class's grading leaves in ``--out``: ``grades.csv``, a JSON report per submission,
+Gradescope's ``results.json`` on request, and an HTML feedback page a student can open.
+
+Every file is written atomically, so an interrupted batch leaves whole files only.
+"""
+
+import csv
+import html
+import io
+import json
+
+from labkit.files import write_text_atomically
+
+FIXED_COLUMNS = ("student", "submission")
+TIMING_COLUMNS = ("seconds",)
+
+
+def csv_text(rows, exercises):
+    """``grades.csv``: one row per student, a points column per exercise (``exercise_N``)."""
+    columns = [*FIXED_COLUMNS, *(f"exercise_{n}" for n in exercises), "points", "max_points", "percent",
+               *TIMING_COLUMNS, "notes"]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, lineterminator="\n")
+    writer.writeheader()
+    for row in sorted(rows, key=lambda r: r["student"]):
+        writer.writerow({column: row.get(column, "") for column in columns})
+    return out.getvalue()
+
+
+def row(student, submission, report=None, error=""):
+    """A ``grades.csv`` row from a report (a dict), or for a submission that could not be graded."""
+    if report is None:
+        return {"student": student, "submission": submission, "points": 0, "percent": 0, "notes": error}
+    notes = []
+    if report["changed_cells"]:
+        notes.append(f"cells {' '.join(map(str, report['changed_cells']))} changed outside exercises")
+    notes += [f"exercise {g['number']}: {g['message'].split(':')[0]}" for g in report["exercises"]
+              if g["message"].startswith(("time limit", "memory limit", "output limit", "process limit",
+                                          "the kernel died"))]
+    return {"student": student, "submission": submission, "points": report["points"],
+            "max_points": report["max_points"], "percent": report["score"], "seconds": report["seconds"],
+            "notes": "; ".join(notes),
+            **{f"exercise_{g['number']}": g["points"] for g in report["exercises"]}}
+
+
+def gradescope(report):
+    """Gradescope's autograder ``results.json`` for a report (a dict)."""
+    tests = [{"name": f"Exercise {g['number']} ({g['check']})", "score": g["points"],
+              "max_score": g["max_points"], "output": g["message"] or g["status"], "visibility": "visible"}
+             for g in report["exercises"]]
+    return {"score": report["points"], "max_score": report["max_points"], "tests": tests,
+            "output": f"{report['score']:.0f}% on {report['lesson']}"}
+
+
+_STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+section{border:1px solid #ccc;border-radius:6px;padding:0 1rem 1rem;margin:1rem 0}
+.passed h2{color:#1a7f37}.failed h2{color:#b3261e}.not-attempted h2{color:#6b6b6b}
+pre{background:#f6f8fa;padding:.75rem;overflow-x:auto;white-space:pre-wrap}"""
+
+
+def feedback_html(report, student):
+    """A self-contained page: per exercise its status, the check's message, the code the student
+    wrote and what it printed."""
+    e = html.escape
+    parts = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+             f"<title>{e(report['lesson'])}: feedback for {e(student)}</title>", f"<style>{_STYLE}</style>",
+             "</head>", "<body>", f"<h1>{e(report['lesson'])}: {report['points']:.3g} of "
+             f"{report['max_points']:.3g} points ({report['score']:.0f}%)</h1>",
+             f"<p>Student {e(student)}, graded in {report['seconds']:.0f} s.</p>"]
+    if report["changed_cells"]:
+        changed = ", ".join(map(str, report["changed_cells"]))
+        parts.append(f"<p>Cells {e(changed)} changed outside the exercises were ignored: only the code you "
+                     "wrote in place of each exercise is graded.</p>")
+    for g in report["exercises"]:
+        status = g["status"].replace(" ", "-")
+        parts += [f'<section class="{status}" id="exercise-{g["number"]}">',
+                  f"<h2>Exercise {g['number']}: {e(g['check'])}, {e(g['status'])} ({g['points']:.3g} of "
+                  f"{g['max_points']:.3g})</h2>", f"<p>{e(g['message'] or 'All checks passed.')}</p>",
+                  "<h3>Your code</h3>", f"<pre><code>{e(g['code'] or '(none)')}</code></pre>",
+                  "<h3>What it printed</h3>", f"<pre>{e(g['printed'] or '(nothing)')}</pre>", "</section>"]
+    parts += ["</body>", "</html>"]
+    return "\n".join(parts) + "\n"
+
+
+def write_pages(out, student, report, formats):
+    """A graded submission's pages: the HTML feedback, and Gradescope's file if asked for."""
+    write_text_atomically(out / "feedback" / f"{student}.html", feedback_html(report, student))
+    if "gradescope" in formats:
+        text = json.dumps(gradescope(report), indent=1) + "\n"
+        write_text_atomically(out / "gradescope" / student / "results.json", text)
