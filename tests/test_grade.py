@@ -268,3 +268,11 @@ def test_the_command_line_grades_and_writes_its_json_report(tmp_path, lesson, ca
     assert main(argv) == 0
     assert json.loads(out.read_text())["score"] == 100.0
     assert "score 100% (3 of 3 points; 3 of 3 exercises passed)" in capsys.readouterr().out
+
+
+def test_an_exercise_whose_cell_is_gone_is_not_attempted_with_the_reason(tmp_path, lesson):
+    notebook = _fill(SOLUTIONS)
+    del notebook["cells"][4]  # exercise 2's cell
+    report = _grade(tmp_path, notebook, lesson)
+    assert _statuses(report) == ["passed", "not attempted", "passed"], report.table()
+    assert report.exercises[1].message.startswith("its cell is not in the submission")

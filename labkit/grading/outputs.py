@@ -8,6 +8,7 @@ import csv
 import html
 import io
 import json
+import textwrap
 
 from labkit.files import write_text_atomically
 
@@ -72,11 +73,11 @@ def feedback_html(report, student):
         parts.append(f"<p>Cells {e(changed)} changed outside the exercises were ignored: only the code you "
                      "wrote in place of each exercise is graded.</p>")
     for g in report["exercises"]:
-        status = g["status"].replace(" ", "-")
+        status, code = g["status"].replace(" ", "-"), textwrap.dedent(g["code"])
         parts += [f'<section class="{status}" id="exercise-{g["number"]}">',
                   f"<h2>Exercise {g['number']}: {e(g['check'])}, {e(g['status'])} ({g['points']:.3g} of "
                   f"{g['max_points']:.3g})</h2>", f"<p>{e(g['message'] or 'All checks passed.')}</p>",
-                  "<h3>Your code</h3>", f"<pre><code>{e(g['code'] or '(none)')}</code></pre>",
+                  "<h3>Your code</h3>", f"<pre><code>{e(code or '(none)')}</code></pre>",
                   "<h3>What it printed</h3>", f"<pre>{e(g['printed'] or '(nothing)')}</pre>", "</section>"]
     parts += ["</body>", "</html>"]
     return "\n".join(parts) + "\n"
