@@ -2,7 +2,6 @@
 
 - The committed student notebooks are exactly what ``make student`` generates (no drift), and
   no line of any solution region appears in any of them.
-- Every lesson has 3-6 exercises, each followed by a self-check cell.
 - Grading: an untouched student notebook scores 0% (every exercise "not attempted", nothing run);
   the student notebook with its stubs filled in with the lesson's solution code scores 100%. The
   filled notebook's code is the lesson's code minus the solution markers (comment lines), and the
@@ -64,18 +63,6 @@ def test_no_solution_line_appears_in_any_student_notebook():
              for line in exercise.solution_lines
              if line.strip() and line.strip() in student_lines and line.strip() not in public]
     assert not leaks, f"solution lines found in student notebooks (lesson, exercise, line): {leaks}"
-
-
-@pytest.mark.parametrize("lesson", LESSONS, **_ids)
-def test_every_lesson_has_three_to_six_exercises_each_followed_by_a_self_check(lesson):
-    notebook = notebooks.read(lesson)
-    found = assign.exercises(notebook, lesson.name)
-    assert 3 <= len(found) <= 6, f"{lesson.name} has {len(found)} exercises"
-    cells = notebook["cells"]
-    for exercise in found:
-        following = next(cell for cell in cells[exercise.cell + 1:] if cell["cell_type"] == "code")
-        assert notebooks.cell_source(following).startswith("checks."), (
-            f"{lesson.name}: exercise {exercise.number} is not followed by a checks.* cell")
 
 
 def fill(student, lesson):

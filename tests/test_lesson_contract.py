@@ -1,0 +1,58 @@
+"""The lesson contract (CONTRIBUTING.md), checked for every lesson in notebooks/.
+
+A title cell ("# Lesson NN — …") with "What you will learn"; a setup cell that seeds; 3-6
+exercises, each followed by one call of a registered self-check; a committed student version
+that names its lesson; a last cell that records the results; a row in the README's lessons table.
+"""
+
+import re
+
+import pytest
+
+from labkit import assign, config, notebooks
+from labkit.grading import release
+
+LESSONS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
+MIN_EXERCISES, MAX_EXERCISES = 3, 6
+_ids = {"ids": lambda path: path.stem}
+
+
+def test_there_are_lessons():
+    assert LESSONS and all(re.fullmatch(r"\d{2}_[a-z0-9_]+", p.stem) for p in LESSONS), LESSONS
+
+
+@pytest.mark.parametrize("lesson", LESSONS, **_ids)
+def test_title_cell_says_what_you_will_learn_and_the_setup_cell_seeds(lesson):
+    cells = notebooks.read(lesson)["cells"]
+    title, setup = notebooks.cell_source(cells[0]), notebooks.cell_source(cells[1])
+    assert cells[0]["cell_type"] == "markdown" and title.startswith(f"# Lesson {lesson.stem[:2]} — ")
+    assert "What you will learn" in title
+    assert cells[1]["cell_type"] == "code" and "config.seed_everything(" in setup
+
+
+@pytest.mark.parametrize("lesson", LESSONS, **_ids)
+def test_three_to_six_exercises_each_followed_by_a_registered_self_check(lesson):
+    notebook = notebooks.read(lesson)
+    exercises = assign.exercises(notebook, lesson.name)
+    assert MIN_EXERCISES <= len(exercises) <= MAX_EXERCISES, f"{lesson.name} has {len(exercises)} exercises"
+    for exercise in exercises:  # one line naming the cell if the check after an exercise is not one call
+        release.check_of(notebook, exercise, lesson.name)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, **_ids)
+def test_a_committed_student_version_names_its_lesson(lesson):
+    student = assign.student_path(lesson)
+    assert student.is_file(), f"{student} is missing: run make student"
+    assert notebooks.read(student)["metadata"]["labkit"]["lesson"] == lesson.stem
+
+
+@pytest.mark.parametrize("lesson", LESSONS, **_ids)
+def test_the_last_cell_records_the_results(lesson):
+    last = notebooks.read(lesson)["cells"][-1]
+    assert last["cell_type"] == "code" and f'results.record("{lesson.stem}"' in notebooks.cell_source(last)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, **_ids)
+def test_the_readme_lessons_table_has_a_row(lesson):
+    readme = (config.REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"| [`{lesson.stem}`](notebooks/{lesson.name}) |" in readme
