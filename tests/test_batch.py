@@ -184,3 +184,13 @@ def test_bad_input_is_a_one_line_error_before_any_grading(folder, lesson, tmp_pa
     assert main(["grade", str(folder), "--out", str(out), *lesson_option, *argv]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and not (out / "reports").exists()
+
+
+def test_student_ids_from_folders_and_from_lms_style_file_names(tmp_path):
+    export = tmp_path / "export"
+    for name in ("alice/01_rnn_from_scratch.ipynb", "smithjohn_12345_67890_01_rnn_from_scratch.ipynb",
+                 "bob-01_rnn_from_scratch.ipynb", "carol.ipynb", "alice/.ipynb_checkpoints/old.ipynb"):
+        (export / name).parent.mkdir(parents=True, exist_ok=True)
+        (export / name).write_text("{}")
+    assert sorted(s.student for s in batch.collect([export])) == ["alice", "bob", "carol",
+                                                                    "smithjohn_12345_67890"]

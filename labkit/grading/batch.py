@@ -3,9 +3,10 @@
     python -m labkit grade PATH... --out DIR [--lesson NN] [--jobs N] [--roster roster.csv]
                            [--scheduler tcp://HOST:8786] [--format csv|gradescope|json] [--force]
 
-PATH: notebooks, or folders of them (an LMS export with one folder per student, say). The
-student id comes from the roster (``file,student`` columns: a file name or relative path ->
-an id), else from the student's folder, else from the file name.
+PATH: notebooks, or folders of them (an LMS export with one folder per student, or one folder of
+``<student>_01_rnn_from_scratch.ipynb`` files). The student id comes from the roster
+(``file,student`` columns: a file name or relative path -> an id), else from the student's
+folder, else from the file name less the lesson's name.
 
 Each submission is one job, the same on both executors (``concurrent.futures``): a local pool
 of ``--jobs`` processes, each kernel's threads capped at cores / jobs, or a ``dask.distributed``
@@ -50,18 +51,29 @@ def read_roster(path):
     return {row["file"].strip(): row["student"].strip() for row in rows}
 
 
+def _student_from_name(path):
+    """The student a file name names: the name less a lesson's (``alice-01_rnn_from_scratch.ipynb``,
+    Canvas's ``smithjohn_12345_67890_01_rnn_from_scratch.ipynb``), else the whole stem."""
+    from labkit import config
+
+    for lesson in sorted(config.NOTEBOOKS_DIR.glob("*.ipynb")):
+        if path.stem.endswith(lesson.stem) and path.stem != lesson.stem:
+            return path.stem[: -len(lesson.stem)].strip("_- ") or path.stem
+    return path.stem
+
+
 def collect(paths, roster=None):
     """The submissions under ``paths`` (notebooks or folders), each with its student id."""
     found = []
     for given in map(Path, paths):
         if given.is_file():
-            found.append((given, given.name, given.stem))
+            found.append((given, given.name, _student_from_name(given)))
         elif given.is_dir():
             for path in sorted(given.rglob("*.ipynb")):
                 if ".ipynb_checkpoints" in path.parts:
                     continue
                 relative = path.relative_to(given)
-                student = relative.parts[0] if len(relative.parts) > 1 else path.stem  # a folder per student
+                student = relative.parts[0] if len(relative.parts) > 1 else _student_from_name(path)
                 found.append((path, str(relative), student))
         else:
             raise ValueError(f"PATH: no notebook or folder at {given}")
