@@ -126,9 +126,6 @@ class Spec:
             sizes[name] = int(rng.choice(list(grading))) if self.grading else self.sizes.get(name, visible)
         return rng, sizes
 
-    def as_dict(self):
-        return {"seed": self.seed, "grading": self.grading, "sizes": dict(self.sizes)}
-
 
 REGISTRY = {}
 

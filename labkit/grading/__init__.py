@@ -28,7 +28,7 @@ from pathlib import Path
 from labkit import assign, config, notebooks
 from labkit.checks import probe
 from labkit.grading import release
-from labkit.grading.kernel import Kernel, Limits
+from labkit.grading.kernel import PRINTED_KEPT, Kernel, Limits
 from labkit.grading.report import ExerciseGrade, Report
 
 CELL_TIMEOUT, TOTAL_TIMEOUT = 300, 1800
@@ -121,7 +121,8 @@ class _Run:
                 self.verdicts[step.exercise] = probe.judge(step.probe, spec, probe.load(str(path)))
             path.unlink(missing_ok=True)
         if step.exercise is not None:
-            self.printed[step.exercise] = (self.printed.get(step.exercise, "") + outcome.printed)[:4000]
+            printed = self.printed.get(step.exercise, "") + outcome.printed
+            self.printed[step.exercise] = printed[:PRINTED_KEPT]
         return outcome
 
 

@@ -24,6 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PRINTED_KEPT = 4000
+# How each breach's one-line reason starts (reports and grades.csv's notes key on these words).
+DIED, MEMORY, PROCESSES = "the kernel died", "memory limit", "process limit"
+TIME, OUTPUT = "time limit", "output limit"
+BREACHES = (DIED, MEMORY, PROCESSES, TIME, OUTPUT)
 _ENV_KEPT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "PYTHONPATH", "VIRTUAL_ENV", "PYTHONHASHSEED",
              "TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS", "OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS",
              "TF_NUM_INTEROP_THREADS")
@@ -120,7 +124,7 @@ class Kernel:
         import psutil
 
         if self.process.poll() is not None:
-            self.breach = self.breach or f"the kernel died (exit status {self.process.returncode})"
+            self.breach = self.breach or f"{DIED} (exit status {self.process.returncode})"
             return self.breach
         tree, memory = self._tree(), 0
         for process in tree:
@@ -129,9 +133,9 @@ class Kernel:
             except psutil.Error:
                 pass
         if memory > self.limits.memory_bytes:
-            self.kill(f"memory limit: the kernel used over {self.limits.memory_bytes / 2**30:.3g} GiB")
+            self.kill(f"{MEMORY}: the kernel used over {self.limits.memory_bytes / 2**30:.3g} GiB")
         elif len(tree) > self.limits.processes + 2:  # the sandbox and the kernel
-            self.kill(f"process limit: the kernel started over {self.limits.processes} processes")
+            self.kill(f"{PROCESSES}: the kernel started over {self.limits.processes} processes")
         return self.breach
 
     def _watch(self):
@@ -160,7 +164,7 @@ class Kernel:
         while not self.breach:
             left = deadline - time.monotonic()
             if left <= 0:
-                self.kill(f"time limit: the cell ran longer than {timeout:.0f} s")
+                self.kill(f"{TIME}: the cell ran longer than {timeout:.0f} s")
                 break
             try:
                 message = self.client.get_iopub_msg(timeout=min(left, 0.2))
@@ -173,7 +177,7 @@ class Kernel:
                 return Outcome(self._check(), error, "".join(printed)[:PRINTED_KEPT])
             size += len(json.dumps(content))
             if size > self.limits.output_bytes:
-                self.kill(f"output limit: the cell printed over {self.limits.output_bytes / 2**20:.3g} MiB")
+                self.kill(f"{OUTPUT}: the cell printed over {self.limits.output_bytes / 2**20:.3g} MiB")
             elif kind == "stream" and sum(map(len, printed)) < PRINTED_KEPT:
                 printed.append(content.get("text", ""))
             elif kind == "error":

@@ -11,6 +11,7 @@ import json
 import textwrap
 
 from labkit.files import write_text_atomically
+from labkit.grading.kernel import BREACHES
 
 FIXED_COLUMNS = ("student", "submission")
 TIMING_COLUMNS = ("seconds",)
@@ -35,9 +36,8 @@ def row(student, submission, report=None, error=""):
     notes = []
     if report["changed_cells"]:
         notes.append(f"cells {' '.join(map(str, report['changed_cells']))} changed outside exercises")
-    notes += [f"exercise {g['number']}: {g['message'].split(':')[0]}" for g in report["exercises"]
-              if g["message"].startswith(("time limit", "memory limit", "output limit", "process limit",
-                                          "the kernel died"))]
+    notes += [f"exercise {g['number']}: {g['message'].split(':')[0]}"
+              for g in report["exercises"] if g["message"].startswith(BREACHES)]
     return {"student": student, "submission": submission, "points": report["points"],
             "max_points": report["max_points"], "percent": report["score"], "seconds": report["seconds"],
             "notes": "; ".join(notes),
