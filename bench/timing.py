@@ -12,14 +12,13 @@ import time
 import numpy as np
 import tensorflow as tf
 
-from labkit import config
+from labkit import config, timing
 
 
 def seconds(fn, x):
     """Wall time of one call, waiting for every output tensor."""
     start = time.perf_counter()
-    for tensor in tf.nest.flatten(fn(x)):
-        tensor.numpy()
+    timing.wait(fn(x))
     return time.perf_counter() - start
 
 

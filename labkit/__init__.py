@@ -10,22 +10,30 @@ imports TensorFlow or music21 until a function that needs it is called.
 
 import importlib
 import os
+import sys
 
 # TensorFlow's C++ INFO/WARNING lines are noise for students; set before TF is imported.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 __version__ = "0.1.0"
 __all__ = [
-    "checks", "checkpoints", "config", "datasets", "files", "music", "notebooks", "plots", "results", "text",
-    "training",
+    "arguments", "checks", "checkpoints", "config", "datasets", "files", "music", "notebooks", "plots",
+    "readme", "results", "text", "timing", "training",
 ]
 
 
-def __getattr__(name):
-    if name in __all__:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module 'labkit' has no attribute {name!r}")
+def lazy_submodules(package, names):
+    """``__getattr__`` and ``__dir__`` for a package whose submodules ``names`` load on first use."""
+
+    def __getattr__(name):
+        if name in names:
+            return importlib.import_module(f"{package}.{name}")
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+
+    def __dir__():
+        return sorted(list(vars(sys.modules[package])) + list(names))
+
+    return __getattr__, __dir__
 
 
-def __dir__():
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__ = lazy_submodules(__name__, __all__)

@@ -13,6 +13,8 @@ import math
 
 import numpy as np
 
+from labkit.arguments import check_int
+
 
 @functools.cache
 def _figure_class():
@@ -51,8 +53,7 @@ def loss_curve(losses, *, title="Training loss", xlabel="step", ylabel="loss", l
     Returns the Figure; ``fig.axes[0].lines[0].get_ydata()`` are the raw losses.
     """
     values = _as_curve(losses)
-    if not isinstance(smooth, int) or smooth < 0:
-        raise ValueError(f"smooth: expected an int >= 0, got {smooth!r}")
+    check_int("smooth", smooth, minimum=0)
     fig, ax = _new_figure()
     steps = np.arange(1, values.size + 1)
     ax.plot(steps, values, color="tab:blue", alpha=0.45 if smooth > 1 else 1.0, label=ylabel)
@@ -199,8 +200,7 @@ class LiveLoss:
     """
 
     def __init__(self, title="Training loss", every=10, ylabel="loss"):
-        if not isinstance(every, int) or every < 1:
-            raise ValueError(f"every: expected an int >= 1, got {every!r}")
+        check_int("every", every)
         self.title, self.every, self.ylabel = title, every, ylabel
         self.losses = []
         self._handle = None

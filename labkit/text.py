@@ -16,6 +16,8 @@ from collections import Counter
 
 import numpy as np
 
+from labkit.arguments import check_int
+
 PAD, UNK = "<pad>", "<unk>"
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
 
@@ -75,8 +77,7 @@ class Vocabulary:
         ``tokens`` is an iterable of str (a str is taken as its characters); ties are
         broken alphabetically so the ids are deterministic.
         """
-        if not isinstance(min_count, int) or min_count < 1:
-            raise ValueError(f"min_count: expected an int >= 1, got {min_count!r}")
+        check_int("min_count", min_count)
         counts = Counter(tokens)
         kept = sorted((t for t, c in counts.items() if c >= min_count),
                       key=lambda t: (-counts[t], t))
@@ -133,8 +134,7 @@ def pad(sequences, pad_id=0, length=None):
         raise ValueError("sequences: expected 1-D sequences of ids")
     longest = max(len(s) for s in sequences)
     length = longest if length is None else length
-    if not isinstance(length, int) or length < 1:
-        raise ValueError(f"length: expected an int >= 1, got {length!r}")
+    check_int("length", length)
     if longest > length:
         raise ValueError(f"length: a sequence has {longest} tokens, more than length={length}")
     ids = np.full((len(sequences), length), pad_id, dtype=np.int32)  # (n, length)
@@ -162,9 +162,8 @@ def next_step_batch(ids, seq_length, batch_size, rng):
     ids = np.asarray(ids)
     if ids.ndim != 1:
         raise ValueError(f"ids: expected a 1-D stream, got shape {ids.shape}")
-    for name, value in (("seq_length", seq_length), ("batch_size", batch_size)):
-        if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name}: expected an int >= 1, got {value!r}")
+    check_int("seq_length", seq_length)
+    check_int("batch_size", batch_size)
     if len(ids) < seq_length + 1:
         raise ValueError(f"ids: stream of {len(ids)} ids is shorter than seq_length + 1")
     if not isinstance(rng, np.random.Generator):
@@ -188,8 +187,7 @@ def bits_per_char(logits_fn, sequences, batch_size=32):
     sequences = [np.asarray(s) for s in sequences]
     if not sequences or any(s.ndim != 1 or len(s) < 2 for s in sequences):
         raise ValueError("sequences: expected a non-empty list of 1-D id arrays, each of length >= 2")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size: expected an int >= 1, got {batch_size!r}")
+    check_int("batch_size", batch_size)
     by_length = sorted(sequences, key=len)  # similar lengths share a batch: little padding
     total_nats, n_scored = 0.0, 0
     for start in range(0, len(by_length), batch_size):

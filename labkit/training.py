@@ -13,6 +13,8 @@ Keras is imported when ``progress`` is called, not when labkit is.
 
 import math
 
+from labkit.arguments import check_int
+
 
 def progress(steps, desc="training", *, live=None):
     """A Keras callback showing a tqdm bar over ``steps`` batches and recording each loss.
@@ -20,8 +22,7 @@ def progress(steps, desc="training", *, live=None):
     ``live`` (a :class:`labkit.plots.LiveLoss`) also receives every finite loss. Training
     stops after the first non-finite loss; its 1-based step is in ``diverged_at``.
     """
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps: expected an int >= 1 (batches to train), got {steps!r}")
+    check_int("steps", steps, meaning="batches to train")
     import keras
     from tqdm.auto import tqdm
 
@@ -74,9 +75,8 @@ def _check_fit_arguments(train_step, batches, steps, checkpoint_every, seconds, 
         raise ValueError(f"train_step: expected a function (x, y) -> loss, got {type(train_step).__name__}")
     if not callable(batches):
         raise ValueError(f"batches: expected a function step -> (x, y), got {type(batches).__name__}")
-    for name, value in (("steps", steps), ("checkpoint_every", checkpoint_every)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name}: expected an int >= 1, got {value!r}")
+    check_int("steps", steps)
+    check_int("checkpoint_every", checkpoint_every)
     if seconds is not None and (type(seconds) not in (int, float) or seconds <= 0):
         raise ValueError(f"seconds: expected a time budget > 0 in seconds or None, got {seconds!r}")
     if resume and checkpoint_dir is None:

@@ -21,13 +21,15 @@ import time
 from html.parser import HTMLParser
 
 import pytest
-from test_grade import LESSON, SOLUTIONS, WRONG, _fill
+import test_grade
+from test_grade import SOLUTIONS, WRONG, _fill
 
 from labkit import notebooks
 from labkit.__main__ import main
 from labkit.grading import batch, outputs
 
 FAST = {"cell_timeout": 5, "total_timeout": 120}
+lesson = test_grade.lesson  # the fixture: test_grade's lesson, written to a folder
 LOOP = "        while True:\n            pass"
 CLASS = {  # student -> (their notebook's text, the grades.csv row expected but for the seconds)
     "alice": (notebooks.dumps(_fill(SOLUTIONS)), "1.0,1.0,1.0,3.0,3.0,100.0,"),
@@ -39,14 +41,6 @@ CLASS = {  # student -> (their notebook's text, the grades.csv row expected but 
     "frank": (notebooks.dumps(_fill({**SOLUTIONS, 3: LOOP})),
               "1.0,1.0,0.0,2.0,3.0,66.67,exercise 3: time limit"),
 }
-
-
-@pytest.fixture
-def lesson(tmp_path):
-    path = tmp_path / "lessons" / "01_demo.ipynb"
-    path.parent.mkdir()
-    path.write_text(notebooks.dumps(LESSON))
-    return path
 
 
 @pytest.fixture

@@ -52,3 +52,4 @@ def test_repo_paths_point_at_this_checkout():
 def test_describe_reports_mode_and_python():
     info = config.describe()
     assert info["mode"] == config.MODE and info["python"].count(".") == 2
+

@@ -27,15 +27,6 @@ def test_returns_the_requested_split_when_keras_has_the_data(monkeypatch):
     assert imdb.load("train") == fake[0] and imdb.load("test") == fake[1]
 
 
-@pytest.mark.parametrize("split, kwargs, pattern", [
-    ("dev", {}, r"^split: expected one of 'train', 'test', got 'dev'$"),
-    ("train", {"num_words": 0}, r"^num_words: expected an int >= 1, got 0$"),
-])
-def test_bad_arguments_are_one_line_errors(split, kwargs, pattern):
-    with pytest.raises(ValueError, match=pattern):
-        imdb.load(split, **kwargs)
-
-
 def test_cache_path_follows_keras_home(monkeypatch, tmp_path):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     assert imdb.cache_path() == tmp_path / "datasets" / "imdb.npz"

@@ -69,12 +69,6 @@ def _mhsa_judge(spec, data):
     part.verdict()
 
 
-multi_head_self_attention = define(
-    "multi_head_self_attention", "MultiHeadSelfAttention", _mhsa_probe, _mhsa_judge,
-    "``layer_class(num_heads)(x, attention_mask=None) -> (output, weights)`` equals "
-    "keras.layers.MultiHeadAttention given the same weights, with and without a causal mask.")
-
-
 def _lesson_layout(weights, d_model):
     """Keras' per-head kernels as the lesson's MultiHeadSelfAttention stores them: (d_model,
     heads * key_dim) projections, flat biases, a (heads * key_dim, d_model) output kernel."""
@@ -150,6 +144,11 @@ def _block_judge(spec, data):
     part.verdict()
 
 
+# The checks this module defines.
+multi_head_self_attention = define(
+    "multi_head_self_attention", "MultiHeadSelfAttention", _mhsa_probe, _mhsa_judge,
+    "``layer_class(num_heads)(x, attention_mask=None) -> (output, weights)`` equals "
+    "keras.layers.MultiHeadAttention given the same weights, with and without a causal mask.")
 transformer_block = define(
     "transformer_block", "TransformerBlock", _block_probe, _block_judge,
     "``block_class(num_heads, feed_forward_units)(x, attention_mask=None)``: x + attention -> LayerNorm -> x "

