@@ -119,10 +119,38 @@ def exercises(notebook, name="notebook"):
     return found
 
 
+_RAISE = "raise NotImplementedError("
+
+
 def stub(number, hint, indent=""):
-    """The lines that replace a solution region in the student version."""
+    """The lines that replace a solution region in the student version: a TODO and a raise."""
     message = json.dumps(f"Exercise {number}: {hint}", ensure_ascii=False)
-    return [f"{indent}# TODO Exercise {number}: {hint}", f"{indent}raise NotImplementedError({message})"]
+    return [f"{indent}# TODO Exercise {number}: {hint}", f"{indent}{_RAISE}{message})"]
+
+
+def is_written(line):
+    """Whether a line of an exercise is code someone wrote: not blank, a comment or a stub's raise."""
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith(("#", _RAISE))
+
+
+def with_answers(student, answers):
+    """A copy of the ``student`` notebook with exercise N's stubs replaced by ``answers[N]`` (lines
+    for each region), as a student who wrote them would hand it in; other exercises keep theirs."""
+    filled = copy.deepcopy(student)
+    for cell in filled["cells"]:
+        number = cell.get("metadata", {}).get("labkit", {}).get("exercise")
+        if number not in answers:
+            continue
+        regions, lines, after_todo = iter(answers[number]), [], False
+        for line in notebooks.cell_source(cell).split("\n"):
+            if line.strip().startswith(f"# TODO Exercise {number}:"):
+                lines += list(next(regions))
+            elif not (after_todo and line.strip().startswith(_RAISE)):
+                lines.append(line)
+            after_todo = line.strip().startswith(f"# TODO Exercise {number}:")
+        cell["source"] = "\n".join(lines)
+    return filled
 
 
 def replace_regions(lines, exercise, replacements):

@@ -88,8 +88,7 @@ class Answer:
     @property
     def attempted(self):
         return self.regions is not None and any(
-            line.strip() and not line.strip().startswith(("#", "raise NotImplementedError("))
-            for region in self.regions for line in region)
+            assign.is_written(line) for region in self.regions for line in region)
 
 
 def _lines(cell):
