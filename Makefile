@@ -2,7 +2,7 @@
 #
 #   make lab       create/refresh .venv, open JupyterLab on notebooks/
 #   make test      create/refresh .venv, lint, unit tests, every notebook in fast mode (nbval)
-#   make results   every notebook in full mode -> results/*.json, then print the README table
+#   make results   every notebook in full mode -> results/*.json, then rewrite the README tables
 #   make bench     benchmarks in bench/ (ratios measured in one run)
 #   make pin       re-execute notebooks (fast mode), keep only the outputs of pinned cells
 #   make student   regenerate notebooks/student/ from the lessons (exercises blanked)
@@ -45,7 +45,7 @@ test: $(STAMP)
 results: $(STAMP)
 	LABKIT_FAST=0 $(BIN)/jupyter nbconvert --to notebook --execute \
 		--ExecutePreprocessor.timeout=-1 --output-dir build/executed $(NOTEBOOKS)
-	$(BIN)/python -m labkit results
+	$(BIN)/python -m labkit results --readme
 
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -2,7 +2,7 @@
 
     python -m labkit strip notebooks/*.ipynb    clear outputs except pinned cells
     python -m labkit pin notebooks/*.ipynb      execute, keep only pinned cells' outputs
-    python -m labkit results                    print the results table (README)
+    python -m labkit results [--readme]         print the README's generated parts, or rewrite them
     python -m labkit assign notebooks/*.ipynb   write the student versions to notebooks/student/
     python -m labkit grade SUBMISSION.ipynb [--lesson NN] [--json OUT] [--cell-timeout S] [--timeout S]
                            [--memory-gb G] [--all-cells]
@@ -24,7 +24,9 @@ def main(argv=None):
                             ("pin", "execute notebooks and store only the pinned cells' outputs")):
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("notebooks", nargs="+", help="paths to .ipynb files")
-    commands.add_parser("results", help="print recorded results as a Markdown table")
+    sub = commands.add_parser("results", help="the README's results and exercise tables, from the lessons "
+                              "and results/*.json")
+    sub.add_argument("--readme", action="store_true", help="rewrite them in README.md (between the markers)")
     sub = commands.add_parser("assign", help="write student versions (solutions blanked) to student/")
     sub.add_argument("lessons", nargs="+", help="paths to lesson .ipynb files")
     sub = commands.add_parser("grade", help="grade a submission, or a class's (with --out)")
@@ -46,11 +48,11 @@ def main(argv=None):
                      help="also run the cells after the last self-check (they cannot change the grade)")
     args = parser.parse_args(argv)
 
-    from labkit import assign, grading, notebooks, results
+    from labkit import assign, grading, notebooks
 
     try:
         if args.command == "results":
-            print(results.table())
+            _results(args.readme)
         if args.command == "assign":
             for path in assign.assign(args.lessons):
                 print(f"wrote {path}")
@@ -65,6 +67,16 @@ def main(argv=None):
         print(f"labkit {args.command}: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def _results(rewrite):
+    from labkit import readme
+
+    if not rewrite:
+        print("\n\n".join(make() for make in readme.PARTS.values()))
+        return
+    changed = readme.rewrite()
+    print(f"README.md: rewrote {', '.join(changed)}" if changed else "README.md: already up to date")
 
 
 def _grade(args, grading):

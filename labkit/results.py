@@ -6,7 +6,9 @@ The last cell of every lesson asserts its numbers and then calls::
 
 Full mode writes ``results/`` (committed, quoted in README); fast mode writes
 ``results/fast/`` (ignored by git) so CI never overwrites the real numbers.
-``python -m labkit results`` prints the README's results table.
+The lesson's ``SUMMARY`` (Markdown with ``{metric:format}`` fields) is what the README shows;
+``record(..., summary=SUMMARY)`` displays it filled, and ``python -m labkit results --readme``
+writes it into README.md (:mod:`labkit.readme`).
 """
 
 import datetime
@@ -19,6 +21,8 @@ from labkit import config
 from labkit.files import write_text_atomically
 
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+FIELD = re.compile(r"\{([A-Za-z0-9_.+-]+)(?::([^{}]*))?\}")  # {metric} or {metric:format}
+NOT_MEASURED = "—"  # a field whose metric this run did not record (fast mode measures less)
 
 
 def _notebook_name(notebook):
@@ -48,8 +52,22 @@ def _plain(value, key):
                     f"got {type(value).__name__}")
 
 
-def record(notebook, metrics):
-    """Write ``metrics`` (a non-empty dict of name -> value) for ``notebook``; return the path."""
+def metric_key(label):
+    """A metric key from a label a lesson prints: ``"LSTM, no mask"`` -> ``"lstm_no_mask"``."""
+    return re.sub(r"[^a-z0-9.+-]+", "_", str(label).lower()).strip("_")
+
+
+def keyed(pattern, by_label):
+    """Metrics named from labels: ``keyed("{}_accuracy", {"LSTM ensemble": 0.75})`` is
+    ``{"lstm_ensemble_accuracy": 0.75}``; a tuple label fills several fields."""
+    return {pattern.format(*map(metric_key, label if isinstance(label, tuple) else (label,))): value
+            for label, value in by_label.items()}
+
+
+def record(notebook, metrics, summary=None):
+    """Write ``metrics`` (a non-empty dict of name -> value) for ``notebook``; return the path.
+
+    With ``summary`` (the lesson's ``SUMMARY``), display it filled with these metrics."""
     name = _notebook_name(notebook)
     if not isinstance(metrics, dict) or not metrics:
         raise ValueError("metrics: expected a non-empty dict of name -> value")
@@ -62,6 +80,8 @@ def record(notebook, metrics):
         "environment": config.describe(),
         "metrics": {k: _plain(v, k) for k, v in metrics.items()},
     }
+    if summary is not None:
+        show(render(summary, payload["metrics"]))
     path = config.results_dir() / f"{name}.json"
     write_text_atomically(path, json.dumps(payload, indent=2, sort_keys=False) + "\n")
     return path
@@ -75,17 +95,37 @@ def load(notebook):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _format(value):
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return json.dumps(value) if isinstance(value, (list, dict)) else str(value)
+def render(summary, metrics, strict=False):
+    """``summary`` with each ``{metric:format}`` field filled from ``metrics`` (booleans as yes/no).
+
+    A metric that is not there is an error when ``strict`` (the README), else shown as
+    ``NOT_MEASURED`` (fast mode skips some sizes)."""
+
+    def fill(match):
+        key, spec = match.group(1), match.group(2) or ""
+        if key not in metrics:
+            if strict:
+                raise ValueError(f"summary: {{{key}}} is not a metric this run recorded")
+            return NOT_MEASURED
+        value = metrics[key]
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        try:
+            return format(value, spec)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"summary: {{{key}:{spec}}} cannot format {value!r}: {error}") from None
+
+    return FIELD.sub(fill, summary).strip()
 
 
-def table():
-    """A Markdown table of every recorded result in the current mode's folder."""
-    rows = ["| notebook | metric | value |", "|---|---|---|"]
-    for path in sorted(config.results_dir().glob("*.json")):
-        payload = json.loads(path.read_text(encoding="utf-8"))
-        for key, value in payload["metrics"].items():
-            rows.append(f"| {payload['notebook']} | {key} | {_format(value)} |")
-    return "\n".join(rows)
+def show(markdown):
+    """Display Markdown in a notebook (plain text elsewhere)."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+    except ImportError:
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        display(Markdown(markdown))
+    else:
+        print(markdown)

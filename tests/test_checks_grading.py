@@ -6,31 +6,26 @@ The NumPy references the judges use are compared with Keras' own layers and Grad
 import numpy as np
 import pytest
 
-from labkit import checks, notebooks
+from labkit import assign, checks, config, notebooks
 from labkit.checks import probe, reference
 from labkit.checks.training import bptt_input_gradients
+from labkit.grading import release
 
 keras = pytest.importorskip("keras")
 tf = pytest.importorskip("tensorflow")
 
-EXERCISES = {  # check key -> (lesson, names passed to the check, in order)
-    "rnn_cell": ("01_rnn_from_scratch", ["MyRNNCell"]),
-    "rnn_unroll": ("01_rnn_from_scratch", ["rnn_unroll", "MyRNNCell"]),
-    "sequence_loss": ("01_rnn_from_scratch", ["sequence_loss"]),
-    "input_gradients": ("02_vanishing_gradients_and_lstm", ["input_gradients_by_hand"]),
-    "lstm_cell": ("02_vanishing_gradients_and_lstm", ["MyLSTMCell"]),
-    "lstm_unroll": ("02_vanishing_gradients_and_lstm", ["lstm_unroll", "MyLSTMCell"]),
-    "tweet_standardize": ("03_sentiment_classification", ["standardize"]),
-    "sentiment_classifier": ("03_sentiment_classification", ["classifier"]),
-    "average_ensemble": ("03_sentiment_classification", ["average_ensemble"]),
-    "next_char_loss": ("04_music_generation", ["compute_loss"]),
-    "train_step": ("04_music_generation", ["make_train_step"]),
-    "luong_attention": ("05_attention", ["LuongAttention"]),
-    "scaled_dot_product_attention": ("05_attention", ["scaled_dot_product_attention"]),
-    "multi_head_self_attention": ("05_attention", ["MultiHeadSelfAttention", "copy_keras_weights"]),
-    "positional_encoding": ("05_attention", ["positional_encoding"]),
-    "transformer_block": ("05_attention", ["TransformerBlock"]),
-}
+def _exercises():
+    """check key -> (lesson, the names its self-check cell passes), read from every lesson."""
+    found = {}
+    for path in sorted(config.NOTEBOOKS_DIR.glob("*.ipynb")):
+        notebook = notebooks.read(path)
+        for exercise in assign.exercises(notebook, path.name):
+            check = release.check_of(notebook, exercise, path.name)
+            found[check.key] = (path.stem, [name.strip() for name in check.arguments.split(",")])
+    return found
+
+
+EXERCISES = _exercises()
 _EXTRA = {"03_sentiment_classification": ["SEED", "MAX_TOKENS"], "04_music_generation": ["compute_loss"]}
 
 
@@ -49,8 +44,8 @@ def _graded(key, objects, tmp_path, seed):
     return probe.judge(key, spec, probe.load(str(path)))
 
 
-def test_every_check_is_registered_and_listed():
-    assert set(EXERCISES) | {"sample_step"} == set(checks.REGISTRY)
+def test_every_registered_check_is_an_exercise_of_a_lesson():
+    assert set(EXERCISES) == set(checks.REGISTRY)
 
 
 @pytest.mark.parametrize("key", sorted(EXERCISES))

@@ -2,14 +2,18 @@
 
 A title cell ("# Lesson NN — …") with "What you will learn"; a setup cell that seeds; 3-6
 exercises, each followed by one call of a registered self-check; a committed student version
-that names its lesson; a last cell that records the results; a row in the README's lessons table.
+that names its lesson; a "## Results" cell, a SUMMARY cell and a last cell that only gathers the
+metrics and records them (the claims are asserted where they are measured); a row in the README's
+lessons table.
 """
 
+import ast
+import json
 import re
 
 import pytest
 
-from labkit import assign, config, notebooks
+from labkit import assign, config, notebooks, readme, results
 from labkit.grading import release
 
 LESSONS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
@@ -47,9 +51,21 @@ def test_a_committed_student_version_names_its_lesson(lesson):
 
 
 @pytest.mark.parametrize("lesson", LESSONS, **_ids)
-def test_the_last_cell_records_the_results(lesson):
-    last = notebooks.read(lesson)["cells"][-1]
-    assert last["cell_type"] == "code" and f'results.record("{lesson.stem}"' in notebooks.cell_source(last)
+def test_the_lesson_ends_with_results_summary_and_a_record_cell(lesson):
+    *_, heading, summary, last = notebooks.read(lesson)["cells"]
+    assert heading["cell_type"] == "markdown" and notebooks.cell_source(heading).startswith("## Results")
+    assert notebooks.cell_source(summary).startswith('SUMMARY = """')
+    assert last["cell_type"] == "code"
+    gather, record = ast.parse(notebooks.cell_source(last)).body  # metrics = {...}; results.record(...)
+    assert isinstance(gather, ast.Assign) and ast.unparse(gather.targets[0]) == "metrics"
+    assert isinstance(gather.value, ast.Dict), "metrics must be one dict of the numbers measured above"
+    assert ast.unparse(record) == f"results.record('{lesson.stem}', metrics, summary=SUMMARY)"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, **_ids)
+def test_every_summary_field_is_a_recorded_full_mode_metric(lesson):
+    metrics = json.loads((readme.FULL_RESULTS / f"{lesson.stem}.json").read_text(encoding="utf-8"))["metrics"]
+    results.render(readme.summary_of(lesson), metrics, strict=True)  # a one-line error names the field
 
 
 @pytest.mark.parametrize("lesson", LESSONS, **_ids)

@@ -4,7 +4,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from labkit import checks, config, notebooks
+from labkit import config, notebooks
 
 LESSONS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 
@@ -79,45 +79,6 @@ def test_load_definitions_also_runs_the_named_constants_in_notebook_order(tmp_pa
     assert lesson["area"]() == 24 and lesson["WIDTH"] == 3  # the later SCALE = 2 wins, as in the notebook
     with pytest.raises(NameError):
         notebooks.load_definitions(path, ["area"])["area"]()  # HEIGHT was not asked for
-
-
-def test_lesson_01_cell_is_the_lectures_rnn_and_equals_simplernn():
-    """The notebook's own MyRNNCell and rnn_unroll (not a copy) against Keras' SimpleRNN."""
-    keras = pytest.importorskip("keras")
-    lesson = notebooks.load_definitions("01_rnn_from_scratch", ["MyRNNCell", "rnn_unroll"])
-    assert checks.rnn_cell(lesson["MyRNNCell"])
-    cell = lesson["MyRNNCell"](16, 7, 5)
-    x = np.random.default_rng(0).normal(size=(4, 20, 7)).astype("float32")
-    mask = np.arange(20)[None, :] < np.array([[20], [13], [4], [1]])
-    ys, hs = lesson["rnn_unroll"](cell, x, mask)
-    assert tuple(ys.shape) == (4, 20, 5) and tuple(hs.shape) == (4, 20, 16)
-    reference = keras.layers.SimpleRNN(16, use_bias=False, return_sequences=True, return_state=True)
-    reference.build((None, 20, 7))
-    reference.set_weights([np.asarray(cell.W_xh).T, np.asarray(cell.W_hh).T])
-    seq, last = reference(x, mask=mask)
-    assert np.max(np.abs(np.asarray(hs)[mask] - np.asarray(seq)[mask])) <= 1e-5
-    assert np.max(np.abs(np.asarray(hs)[:, -1] - np.asarray(last))) <= 1e-5
-
-
-def test_lesson_02_cell_is_the_lectures_lstm_and_equals_keras_lstm():
-    """The notebook's own MyLSTMCell, lstm_unroll and weight mapping against keras.layers.LSTM."""
-    keras = pytest.importorskip("keras")
-    lesson = notebooks.load_definitions("02_vanishing_gradients_and_lstm",
-                                        ["MyLSTMCell", "lstm_unroll", "keras_lstm_weights"])
-    assert checks.lstm_cell(lesson["MyLSTMCell"])
-    cell = lesson["MyLSTMCell"](16, 7)
-    rng = np.random.default_rng(0)
-    for gate in "fico":  # non-zero biases, different per gate
-        getattr(cell, f"b_{gate}").assign(rng.normal(size=16))
-    x = rng.normal(size=(4, 30, 7)).astype("float32")
-    hs, c_last = lesson["lstm_unroll"](cell, x)
-    assert tuple(hs.shape) == (4, 30, 16) and tuple(c_last.shape) == (4, 16)
-    reference = keras.layers.LSTM(16, return_sequences=True, return_state=True)
-    reference.build((None, 30, 7))
-    reference.set_weights(lesson["keras_lstm_weights"](cell))
-    seq, _, c_ref = reference(x)
-    assert np.max(np.abs(np.asarray(hs) - np.asarray(seq))) <= 1e-5
-    assert np.max(np.abs(np.asarray(c_last) - np.asarray(c_ref))) <= 1e-5
 
 
 def test_notebook_path_resolves_lesson_names():

@@ -36,9 +36,10 @@ def test_unknown_attribute_is_an_attribute_error():
         labkit.nope  # noqa: B018
 
 
-def test_cli_results_prints_a_markdown_table():
+def test_cli_results_prints_the_readmes_generated_parts():
     run = _python("from labkit.__main__ import main; raise SystemExit(main(['results']))")
-    assert run.returncode == 0 and run.stdout.startswith("| notebook | metric | value |")
+    assert run.returncode == 0 and run.stdout.startswith("**Lesson 01** ")
+    assert "| lesson | exercise | you write |" in run.stdout
 
 
 def test_cli_strip_reports_malformed_notebooks_in_one_line(tmp_path):

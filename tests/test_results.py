@@ -34,9 +34,23 @@ def test_fast_mode_writes_beside_not_over_the_full_results(monkeypatch, tmp_path
     assert results.record("x", {"a": 1}) == tmp_path / "fast" / "x.json"
 
 
-def test_table_lists_every_metric(full_mode_results):
-    results.record("01_a", {"loss": 1.23456, "word": "networks"})
-    assert results.table().splitlines()[2:] == ["| 01_a | loss | 1.235 |", "| 01_a | word | networks |"]
+def test_render_fills_fields_with_their_format():
+    metrics = {"loss": 1.23456, "ok": False, "validity_at_0.5": 0.91, "exact_61+": 1.0, "word": "networks"}
+    summary = "| {loss:.2f} | {ok} | {validity_at_0.5:.0%} | {exact_61+:.1f} | {word} |"
+    assert results.render(summary, metrics, strict=True) == "| 1.23 | no | 91% | 1.0 | networks |"
+
+
+def test_render_shows_what_fast_mode_did_not_measure_and_strict_mode_refuses_it():
+    assert results.render("lag 200: {accuracy_lag200:.2f}", {"a": 1}) == f"lag 200: {results.NOT_MEASURED}"
+    with pytest.raises(ValueError, match=r"^summary: \{accuracy_lag200\} is not a metric this run recorded$"):
+        results.render("{accuracy_lag200:.2f}", {"a": 1}, strict=True)
+    with pytest.raises(ValueError, match=r"^summary: \{word:.2f\} cannot format 'networks'"):
+        results.render("{word:.2f}", {"word": "networks"})
+
+
+def test_record_with_a_summary_shows_it_filled(full_mode_results, capsys):
+    results.record("01_a", {"loss": 1.23456}, summary="loss {loss:.3f}")
+    assert capsys.readouterr().out == "loss 1.235\n"
 
 
 @pytest.mark.parametrize("notebook, metrics, error, pattern", [
