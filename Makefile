@@ -22,6 +22,12 @@ NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONHASHSEED ?= 0
 
+# make test runs TEST_JOBS test files at once (pytest-xdist, one file per worker so a notebook keeps
+# its kernel), each worker's TensorFlow and BLAS capped at its share of the cores.
+TEST_JOBS ?= 2
+CORES := $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
+TEST_THREADS := $(shell echo $$(( $(CORES) / $(TEST_JOBS) > 0 ? $(CORES) / $(TEST_JOBS) : 1 )))
+
 .PHONY: lab test results bench pin student clean venv
 
 venv: $(STAMP)
@@ -39,7 +45,9 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check --quiet labkit tests bench notebooks conftest.py
-	LABKIT_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider tests notebooks \
+	LABKIT_FAST=1 OMP_NUM_THREADS=$(TEST_THREADS) TF_NUM_INTRAOP_THREADS=$(TEST_THREADS) \
+		TF_NUM_INTEROP_THREADS=$(TEST_THREADS) $(BIN)/python -m pytest -p no:cacheprovider \
+		-n $(TEST_JOBS) --dist loadfile tests notebooks \
 		--ignore=notebooks/student --nbval-lax --nbval-current-env --nbval-cell-timeout=900
 
 results: $(STAMP)
