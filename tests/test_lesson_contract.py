@@ -56,7 +56,10 @@ def test_the_lesson_ends_with_results_summary_and_a_record_cell(lesson):
     assert heading["cell_type"] == "markdown" and notebooks.cell_source(heading).startswith("## Results")
     assert notebooks.cell_source(summary).startswith('SUMMARY = """')
     assert last["cell_type"] == "code"
-    gather, record = ast.parse(notebooks.cell_source(last)).body  # metrics = {...}; results.record(...)
+    body = ast.parse(notebooks.cell_source(last)).body
+    assert len(body) == 2, (f"{lesson.name}: the last cell only gathers metrics = {{...}} and calls "
+                            "results.record(...); assert each claim in the cell that measures it")
+    gather, record = body
     assert isinstance(gather, ast.Assign) and ast.unparse(gather.targets[0]) == "metrics"
     assert isinstance(gather.value, ast.Dict), "metrics must be one dict of the numbers measured above"
     assert ast.unparse(record) == f"results.record('{lesson.stem}', metrics, summary=SUMMARY)"
