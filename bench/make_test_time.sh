@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Wall time of `make test` on a warm .venv (installed, nothing to reinstall).
-# The budget (issue 2): all of `make test`, install included, under 20 minutes on 2 cores.
+# The budget: all of `make test`, install included, within 11 minutes on 2 cores (20 at most).
 #     bash bench/make_test_time.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
