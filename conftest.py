@@ -5,9 +5,9 @@ writes log lines to stderr at import (some before its logging can be silenced), 
 streams are left out of that comparison; stdout and rich outputs are still compared.
 """
 
-import nbval.plugin
-
 from labkit.notebooks import is_stderr
+
+import nbval.plugin
 
 _compare_streams = nbval.plugin.transform_streams_for_comparison
 

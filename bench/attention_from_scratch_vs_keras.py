@@ -13,10 +13,10 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from labkit import notebooks  # noqa: E402
+
 import keras  # noqa: E402
 import timing  # noqa: E402
-
-from labkit import notebooks  # noqa: E402
 
 BATCH, LENGTH, D_MODEL, HEADS = 32, 128, 128, 4
 

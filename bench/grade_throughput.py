@@ -19,9 +19,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 
 def _class(folder):
-    from test_classroom import fill
-
     from labkit import assign, config, notebooks
+
+    from test_classroom import fill
 
     lesson = config.NOTEBOOKS_DIR / "01_rnn_from_scratch.ipynb"
     solution, student = notebooks.read(lesson), notebooks.read(assign.student_path(lesson))
@@ -40,9 +40,9 @@ def _class(folder):
 
 
 def main():
-    from distributed import LocalCluster
-
     from labkit.grading import batch
+
+    from distributed import LocalCluster
 
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / "class"

@@ -44,9 +44,9 @@ def main():
     parser.add_argument("--lessons", nargs="*", default=[], help="lesson numbers (default: all)")
     args = parser.parse_args()
 
-    from test_classroom import fill
-
     from labkit import assign, notebooks
+
+    from test_classroom import fill
 
     lessons = [p for p in sorted((ROOT / "notebooks").glob("*.ipynb"))
                if not args.lessons or p.name[:2] in args.lessons]

@@ -17,6 +17,8 @@ Prints held-out bits/char against training seconds, the reference's final qualit
 labkit first reached it, and the ratio of the two times.
 """
 
+from labkit import config, music, notebooks, text
+
 import argparse
 import json
 import math
@@ -26,8 +28,6 @@ from pathlib import Path
 import keras
 import numpy as np
 import tensorflow as tf
-
-from labkit import config, music, notebooks, text
 
 NOTEBOOK = config.NOTEBOOKS_DIR / "04_music_generation.ipynb"
 STREAMS = 32

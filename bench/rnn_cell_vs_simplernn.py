@@ -13,11 +13,11 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from labkit import notebooks  # noqa: E402
+
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import timing  # noqa: E402
-
-from labkit import notebooks  # noqa: E402
 
 BATCH, STEPS, UNITS, INPUT_DIM = 32, 100, 128, 128
 TARGET_RATIO = 2.0

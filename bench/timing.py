@@ -6,13 +6,13 @@ forward+backward pass, and :func:`main` times them on one input. Calls are inter
 by round so background load hits both alike, and the median of the rounds is reported.
 """
 
+from labkit import config, timing
+
 import argparse
 import time
 
 import numpy as np
 import tensorflow as tf
-
-from labkit import config, timing
 
 
 def seconds(fn, x):

@@ -8,17 +8,18 @@ Importing labkit is cheap: submodules load on first use (``labkit.text``), and n
 imports TensorFlow or music21 until a function that needs it is called.
 """
 
+from labkit import quiet, unfinished
+
 import importlib
-import os
 import sys
 
-# TensorFlow's C++ INFO/WARNING lines are noise for students; set before TF is imported.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+quiet.install()  # TensorFlow's start-up log lines stay out of the notebook (labkit.quiet)
+unfinished.install()  # in a notebook, a cell that needs an unfinished exercise says so (labkit.unfinished)
 
 __version__ = "0.1.0"
 __all__ = [
     "arguments", "checks", "checkpoints", "config", "datasets", "files", "music", "notebooks", "plots",
-    "readme", "results", "text", "timing", "training",
+    "quiet", "readme", "results", "text", "timing", "training", "unfinished",
 ]
 
 

@@ -10,11 +10,11 @@
                            [--format csv|gradescope|json] [--force]     a class (labkit.grading.batch)
 """
 
+from labkit.files import write_text_atomically
+
 import argparse
 import sys
 from pathlib import Path
-
-from labkit.files import write_text_atomically
 
 
 def main(argv=None):

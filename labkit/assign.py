@@ -22,14 +22,14 @@ no hint, markers in a markdown cell) raise a one-line :class:`MarkerError` namin
 notebook and the cell.
 """
 
+from labkit import notebooks
+from labkit.files import write_text_atomically
+
 import copy
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-from labkit import notebooks
-from labkit.files import write_text_atomically
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 _HINT = re.compile(r"^\s*### BEGIN SOLUTION\s*(?:\((\d+(?:\.\d+)?) points?\))?\s*[:—-]?\s*(.*)$")

@@ -11,12 +11,12 @@
       MyRNNCell = load_definitions("01_rnn_from_scratch", ["MyRNNCell"])["MyRNNCell"]
 """
 
+from labkit import config
+
 import ast
 import json
 import linecache
 from pathlib import Path
-
-from labkit import config
 
 PIN_MARK = "NBVAL_CHECK_OUTPUT"
 

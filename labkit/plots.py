@@ -7,13 +7,13 @@ notebook shows it exactly once (as the cell's value, or with ``display(fig)``) a
 inspect its data without a screen.
 """
 
+from labkit.arguments import check_int
+
 import functools
 import io
 import math
 
 import numpy as np
-
-from labkit.arguments import check_int
 
 
 @functools.cache
@@ -65,8 +65,15 @@ def loss_curve(losses, *, title="Training loss", xlabel="step", ylabel="loss", l
     if logy:
         ax.set_yscale("log")
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    ax.xaxis.set_major_locator(_integer_ticks())  # steps are whole numbers, even on a short curve
     ax.grid(alpha=0.3)
     return fig
+
+
+def _integer_ticks():
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(integer=True)
 
 
 def lines(series, x=None, *, title="", xlabel="", ylabel="", logy=False, reference=None):
@@ -204,6 +211,12 @@ class LiveLoss:
         self.title, self.every, self.ylabel = title, every, ylabel
         self.losses = []
         self._handle = None
+
+    def resume(self, losses):
+        """Start from the losses of an earlier run (a resumed checkpoint) and draw them."""
+        self.losses = [float(loss) for loss in losses]
+        if self.losses:
+            self._draw()
 
     def update(self, loss):
         loss = float(loss)

@@ -10,11 +10,11 @@ from the lessons' solution regions and the self-check after each. Between the ma
 ``tests/test_readme.py`` fails when README.md and the lessons or results files disagree.
 """
 
-import ast
-import json
-
 from labkit import assign, config, notebooks, results
 from labkit.files import write_text_atomically
+
+import ast
+import json
 
 README = config.REPO_ROOT / "README.md"
 FULL_RESULTS = config.REPO_ROOT / "results"

@@ -11,14 +11,14 @@ The lesson's ``SUMMARY`` (Markdown with ``{metric:format}`` fields) is what the 
 writes it into README.md (:mod:`labkit.readme`).
 """
 
+from labkit import config
+from labkit.files import write_text_atomically
+
 import datetime
 import json
 import math
 import re
 from numbers import Number
-
-from labkit import config
-from labkit.files import write_text_atomically
 
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 FIELD = re.compile(r"\{([A-Za-z0-9_.+-]+)(?::([^{}]*))?\}")  # {metric} or {metric:format}

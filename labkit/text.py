@@ -11,12 +11,12 @@ Everything here is NumPy; nothing imports TensorFlow.
 ``bits_per_char`` scores a next-step model on held-out sequences (lesson 04's tunes).
 """
 
+from labkit.arguments import check_int
+
 import re
 from collections import Counter
 
 import numpy as np
-
-from labkit.arguments import check_int
 
 PAD, UNK = "<pad>", "<unk>"
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")

@@ -1,9 +1,9 @@
 """Wall-clock timing for the lessons and the benchmarks: a call timed until its results are
 computed (TensorFlow runs ops asynchronously), and a block timed with a stopwatch."""
 
-import time
-
 from labkit.arguments import check_int
+
+import time
 
 
 def wait(result):

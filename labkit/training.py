@@ -11,9 +11,9 @@ non-finite loss ends training, so a diverging run stops at once and says so::
 Keras is imported when ``progress`` is called, not when labkit is.
 """
 
-import math
-
 from labkit.arguments import check_int
+
+import math
 
 
 def progress(steps, desc="training", *, live=None):
@@ -118,6 +118,10 @@ def fit(train_step, batches, steps, *, model=None, optimizer=None, checkpoint_di
             optimizer.build(model.trainable_variables)
     if resume and checkpoints.latest(checkpoint_dir) is not None:
         state = checkpoints.restore(checkpoints.latest(checkpoint_dir), model, optimizer)
+        print(f"resumed from step {state['step']} of {steps} ({checkpoints.latest(checkpoint_dir).name}); "
+              f"{'nothing left to train' if state['step'] >= steps else 'training on'}")
+        if live is not None:
+            live.resume(state["losses"])
     step_function = _compile(train_step, strategy, jit_compile)
     bar = tqdm(total=steps, initial=state["step"], desc=desc)
     started, diverged_at = time.perf_counter() - state["seconds"], None
@@ -148,6 +152,8 @@ def fit(train_step, batches, steps, *, model=None, optimizer=None, checkpoint_di
     finally:
         bar.close()
     save()
+    if live is not None and live.losses:
+        live.close()  # the whole curve, also when nothing was left to train
     return Run(state["losses"], state["step"], state["seconds"], diverged_at)
 
 

@@ -1,10 +1,10 @@
 """labkit.arguments: the one-line errors every labkit function gives for bad arguments."""
 
-import numpy as np
-import pytest
-
 from labkit import arguments
 from labkit.datasets import imdb, order_probes
+
+import numpy as np
+import pytest
 
 
 @pytest.mark.parametrize("value", [0, True, 1.0, "3", None])

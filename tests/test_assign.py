@@ -1,8 +1,8 @@
+from labkit import assign, notebooks
+
 import json
 
 import pytest
-
-from labkit import assign, notebooks
 
 
 def _cell(kind, source, **extra):

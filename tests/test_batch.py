@@ -9,6 +9,10 @@ with honest, buggy, untouched, forged, malformed and infinite-loop submissions.
   answer) is a one-line error before anything is graded.
 """
 
+from labkit import notebooks
+from labkit.__main__ import main
+from labkit.grading import batch, outputs
+
 import csv
 import io
 import json
@@ -23,10 +27,6 @@ from html.parser import HTMLParser
 import pytest
 import test_grade
 from test_grade import SOLUTIONS, WRONG, _fill
-
-from labkit import notebooks
-from labkit.__main__ import main
-from labkit.grading import batch, outputs
 
 FAST = {"cell_timeout": 5, "total_timeout": 120}
 lesson = test_grade.lesson  # the fixture: test_grade's lesson, written to a folder

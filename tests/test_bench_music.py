@@ -1,11 +1,11 @@
 """The music time-to-quality benchmark's code paths, on a tiny budget (no timing is asserted)."""
 
+from labkit import config
+
 import importlib.util
 
 import numpy as np
 import pytest
-
-from labkit import config
 
 
 @pytest.fixture(scope="module")

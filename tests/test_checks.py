@@ -1,9 +1,9 @@
+from labkit import checks
+
 import re
 
 import numpy as np
 import pytest
-
-from labkit import checks
 
 
 class NumpyRNNCell:
@@ -164,3 +164,19 @@ def test_buggy_lstm_cells_fail_with_a_hint(capsys, cell, hint):
     out = capsys.readouterr().out
     assert not result and out.startswith("[FAIL] MyLSTMCell: ") and out.count("\n") == 1
     assert re.search(hint, out), out
+
+
+def test_a_check_blames_the_exercise_whose_stub_raised(capsys):
+    def unroll(cell, x_seq, mask=None):  # exercise 2, written; it uses exercise 1's unfinished cell
+        h = np.zeros((x_seq.shape[0], cell.W_hh.shape[0]))
+        return cell(x_seq[:, 0], h)
+
+    def unroll_stub(cell, x_seq, mask=None):
+        raise NotImplementedError("Exercise 2: run the cell over time")
+
+    assert not checks.rnn_unroll(unroll, TodoCell)
+    waits = "[FAIL] rnn_unroll: waits for Exercise 1 (write call): finish that one first\n"
+    assert capsys.readouterr().out == waits
+    assert not checks.rnn_unroll(unroll_stub, NumpyRNNCell)
+    own = "[FAIL] rnn_unroll: not implemented yet (Exercise 2: run the cell over time)\n"
+    assert capsys.readouterr().out == own

@@ -1,9 +1,9 @@
 """Lesson 05's self-checks: right answers pass, the usual slips fail with a pointed hint."""
 
+from labkit import checks, notebooks
+
 import numpy as np
 import pytest
-
-from labkit import checks, notebooks
 
 keras = pytest.importorskip("keras")
 

@@ -1,10 +1,10 @@
 """Self-checks of lessons 01-04's exercises: the lessons' own solutions pass, the usual slips
 fail with a one-line hint that says what to fix."""
 
+from labkit import checks, notebooks
+
 import numpy as np
 import pytest
-
-from labkit import checks, notebooks
 
 keras = pytest.importorskip("keras")
 tf = pytest.importorskip("tensorflow")

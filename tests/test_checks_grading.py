@@ -3,13 +3,13 @@ every lesson's own solution passes for fresh seeds and sizes the visible check n
 degenerate and special-cased answers fail; the judge refuses data a probe would not write.
 The NumPy references the judges use are compared with Keras' own layers and GradientTape."""
 
-import numpy as np
-import pytest
-
 from labkit import assign, checks, config, notebooks
 from labkit.checks import probe, reference
 from labkit.checks.training import bptt_input_gradients
 from labkit.grading import release
+
+import numpy as np
+import pytest
 
 keras = pytest.importorskip("keras")
 tf = pytest.importorskip("tensorflow")

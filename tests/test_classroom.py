@@ -12,12 +12,12 @@
 Grading the filled notebooks executes every lesson in fast mode; they are the slow part of this file.
 """
 
+from labkit import assign, config, grading, notebooks
+from labkit.grading import release
+
 from pathlib import Path
 
 import pytest
-
-from labkit import assign, config, grading, notebooks
-from labkit.grading import release
 
 LESSONS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 _ids = {"ids": lambda path: path.stem}

@@ -1,9 +1,9 @@
+from labkit import config
+
 import random
 
 import numpy as np
 import pytest
-
-from labkit import config
 
 
 @pytest.mark.parametrize("raw, expected", [("1", True), ("true", True), (" YES ", True),

@@ -1,9 +1,9 @@
+from labkit.datasets import dates
+
 import collections
 import datetime as dt
 
 import pytest
-
-from labkit.datasets import dates
 
 
 def test_targets_are_iso_dates_in_range_and_sources_write_the_same_day():

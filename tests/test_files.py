@@ -1,6 +1,6 @@
-import pytest
-
 from labkit import files
+
+import pytest
 
 
 def test_write_text_atomically_creates_folders_and_replaces_the_file(tmp_path):

@@ -1,13 +1,13 @@
 """labkit.training.fit and labkit.checkpoints: the custom loop, atomic checkpoints, resume."""
 
+from labkit import checkpoints, plots, training
+
 import subprocess
 import sys
 import textwrap
 
 import numpy as np
 import pytest
-
-from labkit import checkpoints, training
 
 VOCAB, BATCH, LENGTH = 12, 8, 10
 
@@ -62,6 +62,16 @@ def test_resume_continues_the_step_counter_and_the_losses(tmp_path):
                            resume=True)
     assert first.step == 6 and resumed.step == 12 and resumed.losses[:6] == first.losses
     np.testing.assert_allclose(resumed.losses, straight.losses, rtol=1e-5)
+
+
+def test_a_finished_run_resumed_says_so_and_its_live_plot_shows_the_recorded_curve(tmp_path, capsys):
+    model, optimizer, train_step = _setup()
+    first = training.fit(train_step, batches, 6, model=model, optimizer=optimizer, checkpoint_dir=tmp_path)
+    live = plots.LiveLoss(every=100)
+    again = training.fit(train_step, batches, 6, model=model, optimizer=optimizer, checkpoint_dir=tmp_path,
+                         resume=True, live=live)
+    assert "resumed from step 6 of 6 (step-000006); nothing left to train" in capsys.readouterr().out
+    assert again.step == 6 and live.losses == first.losses
 
 
 def test_an_interrupted_run_saves_and_resumes_where_it_stopped(tmp_path):

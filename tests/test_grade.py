@@ -8,12 +8,12 @@
 - Limits: time, memory, output, a dead kernel; bad input gets a one-line error and exit 2.
 """
 
+from labkit import assign, grading, notebooks
+from labkit.__main__ import main
+
 import json
 
 import pytest
-
-from labkit import assign, grading, notebooks
-from labkit.__main__ import main
 
 
 def _code(source, **metadata):

@@ -5,15 +5,15 @@ Where this machine lacks a mechanism (no Landlock, no namespaces), the kernel sa
 namespaces (CI's machine) every test runs.
 """
 
+from labkit import config
+from labkit.grading.kernel import Kernel, Limits, Outcome
+
 import socket
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
-
-from labkit import config
-from labkit.grading.kernel import Kernel, Limits, Outcome
 
 
 @pytest.fixture(scope="module")

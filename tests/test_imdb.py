@@ -1,8 +1,8 @@
+from labkit.datasets import imdb
+
 import urllib.error
 
 import pytest
-
-from labkit.datasets import imdb
 
 
 def test_offline_and_uncached_is_a_one_line_error(monkeypatch):

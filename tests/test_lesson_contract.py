@@ -7,14 +7,14 @@ metrics and records them (the claims are asserted where they are measured); a ro
 lessons table.
 """
 
+from labkit import assign, config, notebooks, readme, results
+from labkit.grading import release
+
 import ast
 import json
 import re
 
 import pytest
-
-from labkit import assign, config, notebooks, readme, results
-from labkit.grading import release
 
 LESSONS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 MIN_EXERCISES, MAX_EXERCISES = 3, 6

@@ -1,7 +1,7 @@
+from labkit.datasets import long_lag
+
 import numpy as np
 import pytest
-
-from labkit.datasets import long_lag
 
 
 def test_recall_first_label_is_the_first_symbol_and_the_rest_are_distractors():

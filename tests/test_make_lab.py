@@ -1,5 +1,7 @@
 """`make lab` starts a JupyterLab server that serves the lessons (on localhost only)."""
 
+from labkit import config
+
 import json
 import os
 import re
@@ -10,8 +12,6 @@ import time
 import urllib.request
 
 import pytest
-
-from labkit import config
 
 TOKEN = "labkit-test-token"
 

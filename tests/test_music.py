@@ -1,7 +1,7 @@
+from labkit import music
+
 import numpy as np
 import pytest
-
-from labkit import music
 
 BROKEN = {
     "empty": "",

@@ -1,10 +1,10 @@
+from labkit import config, notebooks
+
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
-
-from labkit import config, notebooks
 
 LESSONS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 

@@ -1,9 +1,9 @@
+from labkit import text
+from labkit.datasets import order_probes, tweets
+
 from collections import Counter
 
 import numpy as np
-
-from labkit import text
-from labkit.datasets import order_probes, tweets
 
 
 def test_pairs_have_the_same_words_and_opposite_labels():

@@ -1,12 +1,12 @@
 """labkit as a package: cheap import, the CLI, and the committed results files."""
 
+from labkit import config
+
 import json
 import subprocess
 import sys
 
 import pytest
-
-from labkit import config
 
 
 def _python(code, **kwargs):

@@ -1,7 +1,7 @@
+from labkit import plots
+
 import numpy as np
 import pytest
-
-from labkit import plots
 
 
 def test_loss_curve_plots_the_values_it_was_given():
@@ -133,3 +133,9 @@ def test_matrix_and_attention_reject_bad_arguments_in_one_line(call, pattern):
     with pytest.raises((ValueError, TypeError), match=pattern) as error:
         call()
     assert "\n" not in str(error.value)
+
+
+def test_loss_curve_ticks_whole_steps_only():
+    fig = plots.loss_curve([3.0, 2.0, 1.5])
+    ticks = [t for t in fig.axes[0].get_xticks() if 1 <= t <= 3]
+    assert ticks and all(float(t).is_integer() for t in ticks)

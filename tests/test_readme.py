@@ -1,11 +1,11 @@
 """README.md's generated parts agree with the lessons' SUMMARY cells, results/*.json and the exercises."""
 
+from labkit import readme
+
 import json
 import shutil
 
 import pytest
-
-from labkit import readme
 
 
 def test_readme_matches_the_lessons_and_the_results_files():

@@ -1,9 +1,9 @@
+from labkit import config, results
+
 import json
 
 import numpy as np
 import pytest
-
-from labkit import config, results
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
-import numpy as np
-import pytest
-
 from labkit import text
 from labkit.text import PAD, UNK, Vocabulary
+
+import numpy as np
+import pytest
 
 
 def test_words_lowercases_and_splits_punctuation():

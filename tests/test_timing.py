@@ -1,9 +1,9 @@
+from labkit import timing
+
 import time
 
 import numpy as np
 import pytest
-
-from labkit import timing
 
 
 class Lazy:

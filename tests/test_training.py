@@ -1,7 +1,7 @@
+from labkit import plots, training
+
 import numpy as np
 import pytest
-
-from labkit import plots, training
 
 
 def _model(learning_rate):

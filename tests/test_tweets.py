@@ -1,7 +1,7 @@
+from labkit.datasets import tweets
+
 import numpy as np
 import pytest
-
-from labkit.datasets import tweets
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,10 @@ Judges re-compute in NumPy from the inputs and weights the check drew; invariant
 summing to 1, masked keys getting no weight) come first, for a pointed hint.
 """
 
-import numpy as np
-
 from labkit.checks import reference
 from labkit.checks.core import Parts, as_pair, define, expect, expect_close, expect_shape, set_weight
+
+import numpy as np
 
 
 def _attention_inputs(spec):

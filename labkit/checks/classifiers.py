@@ -6,12 +6,12 @@ models in NumPy (Embedding -> LSTM or Bidirectional LSTM -> Dense softmax) and s
 same tweets with Python's ``re``.
 """
 
+from labkit.checks import reference
+from labkit.checks.core import define, expect, expect_close, expect_shape
+
 import re
 
 import numpy as np
-
-from labkit.checks import reference
-from labkit.checks.core import define, expect, expect_close, expect_shape
 
 # (tweet, tokens after standardize + whitespace split): the visible cases
 STANDARDIZE_CASES = (

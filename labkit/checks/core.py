@@ -16,6 +16,8 @@ runs in the student's kernel (:mod:`labkit.checks.probe`), on a :class:`Spec` wi
 seed and other sizes; the judge runs in the grader's process on the data the probe returned.
 """
 
+from labkit.unfinished import STUB, exercise_of
+
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -72,18 +74,58 @@ class CheckResult:
     def __str__(self):
         return f"[PASS] {self.name}" if self.passed else f"[FAIL] {self.name}: {self.message}"
 
+    def _ipython_display_(self):
+        """Show nothing as a cell's value: the check has printed its one line already."""
+
 
 def one_line(text):
     return " ".join(str(text).split())
 
 
-def failure_message(error):
-    """What a check says about an exception raised by the student's code or the check itself."""
+def _stubs_in(obj):
+    """The numbers of the exercises whose stubs are in ``obj``'s code (a function, a tf.function,
+    a class's methods), nested functions included."""
+    functions = [getattr(obj, "python_function", obj)]
+    if isinstance(obj, type):
+        functions = [getattr(f, "__func__", f) for f in vars(obj).values()]
+    codes = [f.__code__ for f in functions if hasattr(f, "__code__")]
+    numbers = set()
+    while codes:
+        for constant in codes.pop().co_consts:
+            if hasattr(constant, "co_consts"):
+                codes.append(constant)
+            elif isinstance(constant, str) and (match := STUB.match(constant)):
+                numbers.add(int(match.group(1)))
+    return numbers
+
+
+def failure_message(error, own=None):
+    """What a check says about an exception raised by the student's code or the check itself.
+    A stub's error names its exercise; if it is not ``own``'s (the object the check is for), the
+    check waits for that exercise rather than blaming this one."""
     if isinstance(error, (CheckFailed, AssertionError)):
         return one_line(error) or "the check's condition does not hold"
     if isinstance(error, NotImplementedError):
+        stub = exercise_of(error)
+        if stub is not None and own is not None and stub[0] not in _stubs_in(own):
+            return one_line(f"waits for Exercise {stub[0]} ({stub[1]}): finish that one first")
+        if stub is not None:
+            return one_line(f"not implemented yet (Exercise {stub[0]}: {stub[1]})")
         return one_line(f"not implemented yet ({error})" if str(error) else "not implemented yet")
     return one_line(f"your code raised {type(error).__name__}: {error}")
+
+
+def _verdict(name, test, own=None):
+    """Run ``test()``; print and return its CheckResult (a failure never shows a traceback)."""
+    try:
+        test()
+    except Exception as error:  # a student's bug: report it, don't show a traceback
+        message = failure_message(error, own)
+    else:
+        message = ""
+    result = CheckResult(name, not message, message)
+    print(result)
+    return result
 
 
 def check(name, test, *args, **kwargs):
@@ -96,15 +138,7 @@ def check(name, test, *args, **kwargs):
         raise ValueError(f"name: expected a non-empty str, got {name!r}")
     if not callable(test):
         raise TypeError(f"test: expected a callable, got {type(test).__name__}")
-    try:
-        test(*args, **kwargs)
-    except Exception as error:  # a student's bug: report it, don't show a traceback
-        message = failure_message(error)
-    else:
-        message = ""
-    result = CheckResult(name, not message, message)
-    print(result)
-    return result
+    return _verdict(name, lambda: test(*args, **kwargs))
 
 
 @dataclass(frozen=True)
@@ -143,7 +177,8 @@ class Check:
     def __call__(self, *objects, seed=0, **sizes):
         """The lesson's self-check: probe and judge here, on the visible inputs."""
         spec = Spec(seed=seed, sizes=sizes)
-        return check(self.name, lambda: self.judge(spec, self.probe(spec, *objects)))
+        return _verdict(self.name, lambda: self.judge(spec, self.probe(spec, *objects)),
+                        objects[0] if objects else None)
 
 
 def define(key, name, probe, judge, doc):

@@ -13,12 +13,12 @@ check's judge, in NumPy, with the spec the grader chose. Nothing the kernel prin
 reaches the verdict; data that is not what the probe would return fails the exercise.
 """
 
+from labkit.checks.core import REGISTRY, CheckFailed, Spec, failure_message, one_line
+
 import os
 import stat
 
 import numpy as np
-
-from labkit.checks.core import REGISTRY, CheckFailed, Spec, failure_message, one_line
 
 FAILURE = "_failure"  # the key of a probe that stopped on the student's code
 MAX_BYTES = 64 * 2**20
@@ -30,7 +30,7 @@ def run(key, spec, path, *objects):
         data = REGISTRY[key].probe(Spec(**spec), *objects)
         data = {name: np.asarray(value) for name, value in data.items()}
     except (Exception, SystemExit) as error:  # the student's code failed: say how, in one line
-        data = {FAILURE: np.array(failure_message(error))}
+        data = {FAILURE: np.array(failure_message(error, objects[0] if objects else None))}
     temporary = f"{path}.part"
     with open(temporary, "wb") as file:
         np.savez(file, **data)

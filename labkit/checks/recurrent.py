@@ -5,11 +5,11 @@ weights, or starts them at zero, cannot pass) and runs it; the judge re-computes
 in NumPy from the same weights.
 """
 
-import numpy as np
-
 from labkit.checks import reference
 from labkit.checks.core import Parts, as_pair, define, expect_close, expect_shape, set_weight
 from labkit.checks.reference import LSTM_GATES
+
+import numpy as np
 
 
 def _normal(rng, *shape, scale=0.5):

@@ -8,10 +8,10 @@ and draws many samples. The judge runs the same model in NumPy and compares the 
 samples' frequencies with softmax(logits / temperature).
 """
 
-import numpy as np
-
 from labkit.checks import reference
 from labkit.checks.core import define, expect, expect_close, expect_shape
+
+import numpy as np
 
 TEMPERATURES, DRAWS, TOLERANCE = (0.5, 2.0), 20000, 0.04
 

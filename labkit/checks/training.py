@@ -8,10 +8,10 @@ Judges re-compute in NumPy: the losses directly, the gradients of a tiny Embeddi
 Dense model by central finite differences of its NumPy forward pass.
 """
 
-import numpy as np
-
 from labkit.checks import reference
 from labkit.checks.core import define, expect, expect_close, expect_shape, scalar
+
+import numpy as np
 
 
 def _sequence_loss_inputs(spec):

@@ -6,10 +6,10 @@ block) and runs them with and without masks; the judge re-computes Keras' MultiH
 the residuals and the layer norms in NumPy.
 """
 
-import numpy as np
-
 from labkit.checks import reference
 from labkit.checks.core import Parts, as_pair, define, expect, expect_close, expect_shape
+
+import numpy as np
 
 
 def _keras_attention_weights(rng, d_model, heads, key_dim):

@@ -13,11 +13,11 @@ are left out, so "05/08/13" always means 5 August, and two-digit years stand for
 1950-2049, the range dates are drawn from.
 """
 
+from labkit.arguments import check_int, check_seed
+
 import datetime as dt
 
 import numpy as np
-
-from labkit.arguments import check_int, check_seed
 
 LOCALES = ("en_US", "en_GB", "fr_FR", "de_DE", "es_ES", "it_IT")
 FORMATS = ("full", "long", "medium", "short")

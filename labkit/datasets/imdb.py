@@ -6,10 +6,10 @@ second, larger sentiment corpus. ``keras.datasets.imdb`` downloads ~17 MB on fir
 stack trace.
 """
 
+from labkit.arguments import check_int, check_split
+
 import os
 from pathlib import Path
-
-from labkit.arguments import check_int, check_split
 
 SPLITS = ("train", "test")
 

@@ -10,12 +10,12 @@ pair). Train and test share templates and words but no (template, subject, adjec
 combination, so the test asks for the rule, not a memorised sentence.
 """
 
+from labkit.arguments import check_seed, check_split
+
 import functools
 import itertools
 
 import numpy as np
-
-from labkit.arguments import check_seed, check_split
 
 NEGATIVE, POSITIVE = 0, 2  # indices into labkit.datasets.tweets.CLASSES
 SUBJECTS = ["food", "flight", "service", "crew", "car", "movie", "hotel", "staff", "app", "ride"]

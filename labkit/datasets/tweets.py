@@ -14,6 +14,8 @@ whose copies disagree on the label, and splits them with a fixed seed: 20% test,
 scikit-learn removed).
 """
 
+from labkit.arguments import check_seed, check_split
+
 import csv
 import functools
 import html
@@ -23,8 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
-from labkit.arguments import check_seed, check_split
 
 CLASSES = ("negative", "neutral", "positive")
 SPLITS = ("train", "validation", "test")

@@ -19,17 +19,17 @@ place, so the other exercises are still graded. Cells after the last exercise's 
 skipped (they cannot change the grade; ``all_cells=True`` runs them).
 """
 
-import secrets
-import shutil
-import tempfile
-import time
-from pathlib import Path
-
 from labkit import assign, config, notebooks
 from labkit.checks import probe
 from labkit.grading import release
 from labkit.grading.kernel import PRINTED_KEPT, Kernel, Limits
 from labkit.grading.report import ExerciseGrade, Report
+
+import secrets
+import shutil
+import tempfile
+import time
+from pathlib import Path
 
 CELL_TIMEOUT, TOTAL_TIMEOUT = 300, 1800
 __all__ = ["CELL_TIMEOUT", "TOTAL_TIMEOUT", "ExerciseGrade", "Limits", "Report", "grade"]
@@ -91,7 +91,9 @@ class _Run:
     def _attempt(self, steps, cell_timeout, deadline):
         """Run ``steps`` in a fresh kernel; (step, reason) of a breach, else None."""
         folder = Path(tempfile.mkdtemp(prefix=f"run{self.restarts}-", dir=self.scratch))
-        kernel = Kernel(folder, self.limits, self.protected, env={"LABKIT_FAST": "1"})
+        # fast mode; a stub's error stays an error (labkit.unfinished would skip the cell)
+        env = {"LABKIT_FAST": "1", "LABKIT_SKIP_UNFINISHED": "0"}
+        kernel = Kernel(folder, self.limits, self.protected, env=env)
         self.enforced = kernel.enforced
         try:
             for position, step in enumerate(steps):

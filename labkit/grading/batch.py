@@ -18,6 +18,9 @@ interrupted batch resumes where it stopped. A submission that cannot be graded g
 its one-line error; it never stops the batch.
 """
 
+from labkit.files import write_text_atomically
+from labkit.grading import outputs
+
 import csv
 import hashlib
 import json
@@ -26,9 +29,6 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
-
-from labkit.files import write_text_atomically
-from labkit.grading import outputs
 
 _VERSION = "labkit-grading-1"  # part of the content hash: bump when grading changes
 
@@ -183,9 +183,9 @@ def executor(jobs=1, scheduler=None):
 def grade_class(submissions, lesson, out, *, jobs=1, scheduler=None, formats=("csv",), force=False,
                 limits=None, options=None, progress=True):
     """Grade ``submissions`` against ``lesson`` (a path) into ``out``; returns the grades.csv rows."""
-    from tqdm.auto import tqdm
-
     from labkit import assign, notebooks
+
+    from tqdm.auto import tqdm
 
     out = Path(out)
     lesson_text = Path(lesson).read_text(encoding="utf-8")

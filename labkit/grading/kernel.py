@@ -68,11 +68,11 @@ class Kernel:
         self._start(environment, protected)
 
     def _start(self, environment, protected):
-        from jupyter_client import BlockingKernelClient
-        from jupyter_client.connect import write_connection_file
-
         import labkit
         from labkit.grading import sandbox
+
+        from jupyter_client import BlockingKernelClient
+        from jupyter_client.connect import write_connection_file
 
         connection, _ = write_connection_file(str(self.scratch / "kernel.json"), transport="ipc",
                                               ip=str(self.scratch / "ipc" / "kernel"))

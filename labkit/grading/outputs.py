@@ -4,14 +4,14 @@ Gradescope's ``results.json`` on request, and an HTML feedback page a student ca
 Every file is written atomically, so an interrupted batch leaves whole files only.
 """
 
+from labkit.files import write_text_atomically
+from labkit.grading.kernel import BREACHES
+
 import csv
 import html
 import io
 import json
 import textwrap
-
-from labkit.files import write_text_atomically
-from labkit.grading.kernel import BREACHES
 
 FIXED_COLUMNS = ("student", "submission")
 TIMING_COLUMNS = ("seconds",)

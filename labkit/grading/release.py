@@ -10,14 +10,14 @@ by a probe (:mod:`labkit.checks.probe`). Every other cell of the submission is i
 reported when it differs from the student version.
 """
 
+from labkit import assign, config, notebooks
+from labkit.checks import REGISTRY
+
 import ast
 import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-from labkit import assign, config, notebooks
-from labkit.checks import REGISTRY
 
 _NUMBER = re.compile(r"(?<!\d)(\d{2})(?=_)")
 _MATCH_AT_LEAST = 0.6  # how much an untagged cell must resemble the exercise cell

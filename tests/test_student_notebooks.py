@@ -1,0 +1,50 @@
+"""What a student meets: "Run All" on every untouched student notebook, in a fresh kernel, runs to
+the end; its first code cell (the lesson's setup cell, unchanged) writes nothing to stderr; it
+prints one verdict per exercise and says "[SKIPPED] ... needs Exercise N" where a cell waits for
+an exercise (no traceback). Fast mode, in a scratch LABKIT_ROOT: nothing of the checkout is touched.
+"""
+
+from labkit import assign, config, notebooks
+
+import re
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+LESSONS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
+_ids = {"ids": lambda path: path.stem}
+
+
+@pytest.fixture
+def student_kernel_env(monkeypatch, tmp_path):
+    """A fresh kernel as a student's: fast mode, TensorFlow's log level left to labkit, a scratch root."""
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
+    monkeypatch.delenv("LABKIT_SKIP_UNFINISHED", raising=False)
+    monkeypatch.setenv("LABKIT_FAST", "1")
+    monkeypatch.setenv("LABKIT_ROOT", str(tmp_path))
+    monkeypatch.setenv("LABKIT_RESULTS_DIR", str(tmp_path / "results"))
+    return tmp_path
+
+
+def _run(notebook, folder):
+    NotebookClient(notebook, timeout=900, resources={"metadata": {"path": str(folder)}}).execute()
+    return notebook
+
+
+def _streams(cell, name):
+    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("name") == name)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, **_ids)
+def test_run_all_on_an_untouched_student_notebook_gives_every_verdict_no_error(lesson, student_kernel_env):
+    student = assign.student_path(lesson)
+    ran = _run(nbformat.read(student, as_version=4), student_kernel_env)  # raises on any error output
+    setup = next(cell for cell in ran.cells if cell.cell_type == "code")  # the lesson's setup cell, as is
+    assert _streams(setup, "stderr") == "" and "mode" in _streams(setup, "stdout")
+    printed = [_streams(cell, "stdout") for cell in ran.cells if cell.cell_type == "code"]
+    verdicts = [line for text in printed for line in text.splitlines() if re.match(r"\[(PASS|FAIL)\] ", line)]
+    exercises = assign.exercises(notebooks.read(lesson), lesson.name)
+    assert len(verdicts) == len(exercises) and all(v.startswith("[FAIL] ") for v in verdicts), verdicts
+    assert not any("CheckResult(" in str(o) for cell in ran.cells for o in cell.get("outputs", []))
+    assert any("[SKIPPED] this cell needs Exercise " in text for text in printed)
