@@ -6,6 +6,8 @@
 #   make bench     benchmarks in bench/ (ratios measured in one run)
 #   make pin       re-execute notebooks (fast mode), keep only the outputs of pinned cells
 #   make student   regenerate notebooks/student/ from the lessons (exercises blanked)
+#   make site      every lesson with its outputs as HTML in build/site/ (index.html)
+#   make test-browser  JupyterLab in headless Chromium runs lessons 01 and 04 (part of make test)
 #   make clean     remove build outputs and caches (keeps .venv)
 
 PYTHON ?= python3
@@ -27,7 +29,7 @@ TEST_JOBS ?= 2
 CORES := $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 TEST_THREADS := $(shell echo $$(( $(CORES) / $(TEST_JOBS) > 0 ? $(CORES) / $(TEST_JOBS) : 1 )))
 
-.PHONY: lab test results bench pin student clean venv
+.PHONY: lab test test-browser results bench pin student site clean venv
 
 venv: $(STAMP)
 
@@ -46,8 +48,11 @@ test: $(STAMP)
 	$(BIN)/ruff check --quiet labkit tests bench notebooks conftest.py
 	LABKIT_FAST=1 OMP_NUM_THREADS=$(TEST_THREADS) TF_NUM_INTRAOP_THREADS=$(TEST_THREADS) \
 		TF_NUM_INTEROP_THREADS=$(TEST_THREADS) $(BIN)/python -m pytest -p no:cacheprovider \
-		-n $(TEST_JOBS) --dist loadfile tests notebooks \
+		-n $(TEST_JOBS) --dist loadfile -rs tests notebooks \
 		--ignore=notebooks/student --nbval-lax --nbval-current-env --nbval-cell-timeout=900
+
+test-browser: $(STAMP)
+	LABKIT_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider -rs tests/test_browser.py
 
 results: $(STAMP)
 	LABKIT_FAST=0 $(BIN)/jupyter nbconvert --to notebook --execute \
@@ -59,6 +64,9 @@ bench: $(STAMP)
 
 pin: $(STAMP)
 	LABKIT_FAST=1 $(BIN)/python -m labkit pin $(NOTEBOOKS)
+
+site: $(STAMP)
+	$(BIN)/python -m labkit site --executed build/executed
 
 student: $(STAMP)
 	$(BIN)/python -m labkit assign $(NOTEBOOKS)

@@ -4,6 +4,7 @@
     python -m labkit pin notebooks/*.ipynb      execute, keep only pinned cells' outputs
     python -m labkit results [--readme]         print the README's generated parts, or rewrite them
     python -m labkit assign notebooks/*.ipynb   write the student versions to notebooks/student/
+    python -m labkit site [--executed DIR]      the lessons with their outputs as HTML in build/site/
     python -m labkit grade SUBMISSION.ipynb [--lesson NN] [--json OUT] [--cell-timeout S] [--timeout S]
                            [--memory-gb G] [--all-cells]
     python -m labkit grade PATH... --out DIR [--lesson NN] [--jobs N] [--roster CSV] [--scheduler ADDRESS]
@@ -27,6 +28,9 @@ def main(argv=None):
     sub = commands.add_parser("results", help="the README's results and exercise tables, from the lessons "
                               "and results/*.json")
     sub.add_argument("--readme", action="store_true", help="rewrite them in README.md (between the markers)")
+    sub = commands.add_parser("site", help="render every lesson with its outputs into build/site/ (HTML)")
+    sub.add_argument("--executed", type=Path, help="take executed notebooks from here when there "
+                     "(make results writes build/executed); execute the others now")
     sub = commands.add_parser("assign", help="write student versions (solutions blanked) to student/")
     sub.add_argument("lessons", nargs="+", help="paths to lesson .ipynb files")
     sub = commands.add_parser("grade", help="grade a submission, or a class's (with --out)")
@@ -53,6 +57,10 @@ def main(argv=None):
     try:
         if args.command == "results":
             _results(args.readme)
+        if args.command == "site":
+            from labkit import site
+
+            print(f"wrote {site.build(executed_dir=args.executed)}")
         if args.command == "assign":
             for path in assign.assign(args.lessons):
                 print(f"wrote {path}")

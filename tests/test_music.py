@@ -157,3 +157,8 @@ def test_play_and_piano_roll(playable):
     fig = music.piano_roll(playable[0])
     bars = fig.axes[0].collections
     assert len(bars) == len(music.notes(playable[0])) and fig.axes[0].get_title()
+
+
+def test_checking_a_tune_with_a_guessed_note_prints_nothing(capsys):
+    music.check_tune("X:1\nT:t\nM:4/4\nL:1/8\nK:G\nGABc i2 dedB|")  # music21 guesses "i2" is a C
+    assert capsys.readouterr() == ("", "")

@@ -12,7 +12,10 @@ A tune is ``ok`` when it
 ``n_notes`` and ``n_measures`` are filled in whenever music21 could parse the tune.
 """
 
+import contextlib
+import io
 import re
+import warnings
 from typing import NamedTuple
 
 MAX_CHARS = 20_000  # the longest corpus tune has 2,300 characters
@@ -57,15 +60,21 @@ def _bracket_problem(music):
     return f"'{stack[-1]}' is never closed" if stack else ""
 
 
+@contextlib.contextmanager
+def _quiet():
+    """music21 warns (Python warnings, and "abcFormat: WARNING: ..." lines on stderr) about notes it
+    guesses; a student sees red lines as failures, and a check says what is wrong itself."""
+    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")
+        yield
+
+
 def _parse(abc):
     """(score, problem) — music21's score, or None and why it could not parse."""
-    import warnings
-
     from music21 import converter
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with _quiet():
             return converter.parse(abc, format="abc"), ""
     except Exception as error:  # music21 raises many types on bad ABC; none may escape
         message = " ".join(str(error).split())[:160]
@@ -81,7 +90,8 @@ def _overfull_bars(abc, n_measures):
     from music21 import abcFormat
 
     handler = abcFormat.ABCHandler()
-    handler.process(abc)
+    with _quiet():
+        handler.process(abc)
     if not handler.definesMeasures():
         return ""
     n_bars = sum(bar.hasNotes() for bar in abcFormat.mergeLeadingMetaData(handler.splitByMeasure()))

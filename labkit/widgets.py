@@ -1,0 +1,58 @@
+"""Small ipywidgets front-ends where a student would play with a trained model.
+
+- :func:`temperature_player` (lesson 04): a temperature slider and a button that writes, checks
+  and plays a new tune with the lesson's own sampler.
+- :func:`choose_and_show` (lesson 05): pick an example from a list and see what a function draws
+  for it (an attention map).
+
+Each returns the widget box to ``display``; the lesson's model stays in the notebook, these only
+wire controls to it. ipywidgets is imported when a function is called.
+"""
+
+
+def temperature_player(write_tune, show_tune, *, low=0.1, high=1.5, value=0.5, step=0.1):
+    """A slider (``low``..``high``), a "Write a tune" button and an output area.
+
+    On a click, ``write_tune(temperature)`` returns a new tune (text) and ``show_tune(tune)`` shows
+    it in the output (print it, play it). The first tune is written at once, so the widget is
+    never empty.
+    """
+    import ipywidgets as widgets
+
+    if not low < high or not low <= value <= high:
+        raise ValueError(f"value: expected low <= value <= high with low < high, got {low}, {value}, {high}")
+    slider = widgets.FloatSlider(value=value, min=low, max=high, step=step, description="temperature",
+                                 continuous_update=False, readout_format=".1f")
+    button = widgets.Button(description="Write a tune", icon="music", button_style="primary")
+    output = widgets.Output()
+
+    def write(_=None):
+        output.clear_output(wait=True)
+        with output:
+            show_tune(write_tune(slider.value))
+
+    button.on_click(write)
+    write()
+    return widgets.VBox([widgets.HBox([slider, button]), output])
+
+
+def choose_and_show(options, show, *, description="example"):
+    """A dropdown of ``options`` (labels) and an output where ``show(label)`` draws the chosen one;
+    the first is shown at once."""
+    import ipywidgets as widgets
+
+    options = list(options)
+    if not options:
+        raise ValueError("options: expected at least one example to choose from")
+    dropdown = widgets.Dropdown(options=options, value=options[0], description=description,
+                                layout=widgets.Layout(width="max-content"))
+    output = widgets.Output()
+
+    def draw(_=None):
+        output.clear_output(wait=True)
+        with output:
+            show(dropdown.value)
+
+    dropdown.observe(draw, names="value")
+    draw()
+    return widgets.VBox([dropdown, output])

@@ -1,0 +1,34 @@
+"""labkit.widgets: the controls call the lesson's functions at once and on every change (what they
+show renders in a browser: tests/test_browser.py)."""
+
+from labkit import widgets
+
+import pytest
+
+pytest.importorskip("ipywidgets")
+
+
+def test_temperature_player_writes_a_tune_at_once_and_on_each_click():
+    asked = []
+    box = widgets.temperature_player(lambda t: asked.append(t) or f"X:1 at {t:.1f}", print, value=0.5)
+    slider, button = box.children[0].children
+    assert asked == [0.5]
+    slider.value = 1.2
+    button.click()
+    assert asked == [0.5, 1.2]
+
+
+def test_choose_and_show_draws_the_first_then_the_chosen_one():
+    shown = []
+    box = widgets.choose_and_show(["a date", "another date"], shown.append)
+    box.children[0].value = "another date"
+    assert shown == ["a date", "another date"]
+
+
+@pytest.mark.parametrize("call, pattern", [
+    (lambda: widgets.temperature_player(str, print, low=1.0, high=0.5), "^value: expected low <= value"),
+    (lambda: widgets.choose_and_show([], print), "^options: expected at least one example"),
+])
+def test_bad_arguments_are_one_line_errors(call, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        call()
