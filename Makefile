@@ -8,6 +8,7 @@
 #   make student   regenerate notebooks/student/ from the lessons (exercises blanked)
 #   make site      every lesson with its outputs as HTML in build/site/ (index.html)
 #   make test-browser  JupyterLab in headless Chromium runs lessons 01 and 04 (part of make test)
+#   make test-install  labkit[lessons] into a venv that has the full tensorflow wheel (downloads it)
 #   make clean     remove build outputs and caches (keeps .venv)
 
 PYTHON ?= python3
@@ -29,7 +30,7 @@ TEST_JOBS ?= 2
 CORES := $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 TEST_THREADS := $(shell echo $$(( $(CORES) / $(TEST_JOBS) > 0 ? $(CORES) / $(TEST_JOBS) : 1 )))
 
-.PHONY: lab test test-browser results bench pin student site clean venv
+.PHONY: lab test test-browser test-install results bench pin student site clean venv
 
 venv: $(STAMP)
 
@@ -50,6 +51,9 @@ test: $(STAMP)
 		TF_NUM_INTEROP_THREADS=$(TEST_THREADS) $(BIN)/python -m pytest -p no:cacheprovider \
 		-n $(TEST_JOBS) --dist loadfile -rs tests notebooks \
 		--ignore=notebooks/student --nbval-lax --nbval-current-env --nbval-cell-timeout=900
+
+test-install: $(STAMP)
+	LABKIT_TEST_INSTALL=1 $(BIN)/python -m pytest -p no:cacheprovider -rs tests/test_install.py
 
 test-browser: $(STAMP)
 	LABKIT_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider -rs tests/test_browser.py

@@ -5,6 +5,7 @@
     python -m labkit results [--readme]         print the README's generated parts, or rewrite them
     python -m labkit assign notebooks/*.ipynb   write the student versions to notebooks/student/
     python -m labkit site [--executed DIR]      the lessons with their outputs as HTML in build/site/
+    python -m labkit colab notebooks/*.ipynb    write the Colab/Binder links and Colab's setup cell
     python -m labkit grade SUBMISSION.ipynb [--lesson NN] [--json OUT] [--cell-timeout S] [--timeout S]
                            [--memory-gb G] [--all-cells]
     python -m labkit grade PATH... --out DIR [--lesson NN] [--jobs N] [--roster CSV] [--scheduler ADDRESS]
@@ -22,7 +23,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m labkit", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     for name, help_text in (("strip", "clear outputs except cells marked NBVAL_CHECK_OUTPUT"),
-                            ("pin", "execute notebooks and store only the pinned cells' outputs")):
+                            ("pin", "execute notebooks and store only the pinned cells' outputs"),
+                            ("colab", "write Colab's and Binder's links and Colab's setup cell")):
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("notebooks", nargs="+", help="paths to .ipynb files")
     sub = commands.add_parser("results", help="the README's results and exercise tables, from the lessons "
@@ -67,7 +69,9 @@ def main(argv=None):
         if args.command == "grade":
             _grade(args, grading)
         for path in getattr(args, "notebooks", []):
-            if args.command == "strip":
+            if args.command == "colab":
+                print(f"{path}: {'links and Colab setup written' if _colab(path) else 'already up to date'}")
+            elif args.command == "strip":
                 print(f"{path}: {'stripped' if notebooks.strip(path) else 'already clean'}")
             else:
                 print(f"{path}: executed, pinned outputs stored in {notebooks.pin(path)}")
@@ -75,6 +79,17 @@ def main(argv=None):
         print(f"labkit {args.command}: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def _colab(path):
+    from labkit import colab, notebooks
+
+    notebook = notebooks.read(path)
+    before = notebooks.dumps(notebook)
+    after = notebooks.dumps(colab.apply(notebook, Path(path)))
+    if after != before:
+        write_text_atomically(Path(path), after)
+    return after != before
 
 
 def _results(rewrite):

@@ -22,7 +22,7 @@ no hint, markers in a markdown cell) raise a one-line :class:`MarkerError` namin
 notebook and the cell.
 """
 
-from labkit import notebooks
+from labkit import colab, config, notebooks
 from labkit.files import write_text_atomically
 
 import copy
@@ -177,6 +177,8 @@ def student_version(notebook, name="notebook"):
     found = {exercise.cell: exercise for exercise in exercises(notebook, name)}
     student = copy.deepcopy(notebook)
     student.setdefault("metadata", {})["labkit"] = {"lesson": Path(name).stem}
+    if len(student["cells"]) > 1 and student["cells"][1].get("id") == colab.CELL_ID:  # links to this version
+        colab.apply(student, student_path(config.NOTEBOOKS_DIR / Path(name).name))
     for index, cell in enumerate(student["cells"]):
         if cell["cell_type"] != "code":
             continue

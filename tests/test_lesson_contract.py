@@ -7,7 +7,7 @@ metrics and records them (the claims are asserted where they are measured); a ro
 lessons table.
 """
 
-from labkit import assign, config, notebooks, readme, results
+from labkit import assign, colab, config, notebooks, readme, results
 from labkit.grading import release
 
 import ast
@@ -28,10 +28,11 @@ def test_there_are_lessons():
 @pytest.mark.parametrize("lesson", LESSONS, **_ids)
 def test_title_cell_says_what_you_will_learn_and_the_setup_cell_seeds(lesson):
     cells = notebooks.read(lesson)["cells"]
-    title, setup = notebooks.cell_source(cells[0]), notebooks.cell_source(cells[1])
+    title, setup = notebooks.cell_source(cells[0]), notebooks.cell_source(cells[2])
     assert cells[0]["cell_type"] == "markdown" and title.startswith(f"# Lesson {lesson.stem[:2]} — ")
     assert "What you will learn" in title
-    assert cells[1]["cell_type"] == "code" and "config.seed_everything(" in setup
+    assert cells[1].get("id") == colab.CELL_ID  # Colab's setup (tests/test_colab.py: up to date)
+    assert cells[2]["cell_type"] == "code" and "config.seed_everything(" in setup
 
 
 @pytest.mark.parametrize("lesson", LESSONS, **_ids)
