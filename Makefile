@@ -24,8 +24,8 @@ NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
 export PYTHONHASHSEED ?= 0
 
-# make test runs on TEST_JOBS pytest-xdist workers, a file (or one lesson's tests) at a time (see
-# conftest.py), each worker's TensorFlow and BLAS capped at its share of the cores.
+# make test runs TEST_JOBS test files at once (pytest-xdist, one file per worker so a notebook keeps
+# its kernel), each worker's TensorFlow and BLAS capped at its share of the cores.
 TEST_JOBS ?= 2
 CORES := $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 TEST_THREADS := $(shell echo $$(( $(CORES) / $(TEST_JOBS) > 0 ? $(CORES) / $(TEST_JOBS) : 1 )))
@@ -49,7 +49,7 @@ test: $(STAMP)
 	$(BIN)/ruff check --quiet labkit tests bench notebooks conftest.py
 	LABKIT_FAST=1 OMP_NUM_THREADS=$(TEST_THREADS) TF_NUM_INTRAOP_THREADS=$(TEST_THREADS) \
 		TF_NUM_INTEROP_THREADS=$(TEST_THREADS) $(BIN)/python -m pytest -p no:cacheprovider \
-		-n $(TEST_JOBS) --dist loadgroup -rs tests notebooks \
+		-n $(TEST_JOBS) --dist loadfile -rs tests notebooks \
 		--ignore=notebooks/student --nbval-lax --nbval-current-env --nbval-cell-timeout=900
 
 test-install: $(STAMP)
