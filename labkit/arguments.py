@@ -1,7 +1,8 @@
 """Argument checks every labkit function shares, each failing with a one-line error that names
 the argument and what was expected."""
 
-from numbers import Integral
+import math
+from numbers import Integral, Real
 
 
 def check_int(name, value, minimum=1, meaning=None):
@@ -21,3 +22,14 @@ def check_split(split, splits):
 def check_seed(seed):
     """Fail unless ``seed`` is an int >= 0."""
     check_int("seed", seed, minimum=0)
+
+
+def check_real(name, value, minimum=None, maximum=None, meaning=None):
+    """``value`` as a float; fail unless it is a finite real number within [minimum, maximum]."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or (
+            minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        low = "-inf" if minimum is None else f"{minimum:g}"
+        high = "inf" if maximum is None else f"{maximum:g}"
+        why = f" ({meaning})" if meaning else ""
+        raise ValueError(f"{name}: expected a number in [{low}, {high}]{why}, got {value!r}")
+    return float(value)

@@ -2,6 +2,8 @@
 
 One module per dataset, loaded on first use (``labkit.datasets.long_lag``):
 
+- ``ball``: a thrown ball under gravity and drag, bouncing, observed with noise (lesson 06).
+- ``co2``: weekly Mauna Loa CO2 from the statsmodels wheel, gaps filled, split by time (lesson 06).
 - ``dates``: human-readable dates in several locales and formats, paired with ISO dates.
 - ``imdb``: Keras' IMDB reviews, only if cached or downloadable (optional, never needed).
 - ``long_lag``: synthetic long-term-dependency tasks (recall the first symbol, adding problem).
@@ -11,7 +13,7 @@ One module per dataset, loaded on first use (``labkit.datasets.long_lag``):
 
 from labkit import lazy_submodules
 
-__all__ = ["dates", "imdb", "long_lag", "order_probes", "tweets"]
+__all__ = ["ball", "co2", "dates", "imdb", "long_lag", "order_probes", "tweets"]
 
 
 __getattr__, __dir__ = lazy_submodules(__name__, __all__)
