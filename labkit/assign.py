@@ -120,6 +120,7 @@ def exercises(notebook, name="notebook"):
 
 
 _RAISE = "raise NotImplementedError("
+STUB_MESSAGE = re.compile(r"Exercise (\d+): ([^\n\"]*)")  # (number, hint) in what a stub raises
 
 
 def stub(number, hint, indent=""):

@@ -96,9 +96,13 @@ def generated(text=None):
 
 def stale(text=None):
     """The names of the generated parts that README.md's text does not match."""
-    text = README.read_text(encoding="utf-8") if text is None else text
+    return _compare(README.read_text(encoding="utf-8") if text is None else text)[0]
+
+
+def _compare(text):
+    """(names of the parts that differ, the text with every part generated)."""
     fresh = generated(text)
-    return [part for part in PARTS if _slice(text, part) != _slice(fresh, part)]
+    return [part for part in PARTS if _slice(text, part) != _slice(fresh, part)], fresh
 
 
 def _slice(text, part):
@@ -108,8 +112,8 @@ def _slice(text, part):
 
 def rewrite():
     """Rewrite README.md's generated parts; return the names of those that changed."""
-    changed = stale()
+    changed, fresh = _compare(README.read_text(encoding="utf-8"))
     if changed:
-        write_text_atomically(README, generated())
+        write_text_atomically(README, fresh)
     return changed
 

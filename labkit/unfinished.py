@@ -19,16 +19,16 @@ turns this off (``LABKIT_SKIP_UNFINISHED=0``): there a stub's error must stay an
 
 import ast
 import os
-import re
 import sys
 
-STUB = re.compile(r"Exercise (\d+): ([^\n\"]*)")  # what a stub's NotImplementedError says
 _GUARD, _LAST = "__labkit_unfinished__", "__labkit_last__"
 
 
 def exercise_of(error):
     """(number, hint) of the stub an exception came from, or None."""
-    found = STUB.search(str(error)) if isinstance(error, NotImplementedError) else None
+    from labkit.assign import STUB_MESSAGE  # the stub's format lives with the stub; loaded on first error
+
+    found = STUB_MESSAGE.search(str(error)) if isinstance(error, NotImplementedError) else None
     return (int(found.group(1)), found.group(2).strip()) if found else None
 
 

@@ -16,7 +16,8 @@ runs in the student's kernel (:mod:`labkit.checks.probe`), on a :class:`Spec` wi
 seed and other sizes; the judge runs in the grader's process on the data the probe returned.
 """
 
-from labkit.unfinished import STUB, exercise_of
+from labkit.assign import STUB_MESSAGE
+from labkit.unfinished import exercise_of
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -94,7 +95,7 @@ def _stubs_in(obj):
         for constant in codes.pop().co_consts:
             if hasattr(constant, "co_consts"):
                 codes.append(constant)
-            elif isinstance(constant, str) and (match := STUB.match(constant)):
+            elif isinstance(constant, str) and (match := STUB_MESSAGE.match(constant)):
                 numbers.add(int(match.group(1)))
     return numbers
 
