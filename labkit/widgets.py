@@ -10,6 +10,21 @@ wire controls to it. ipywidgets is imported when a function is called.
 """
 
 
+def _show(output, show, *args):
+    """``show(*args)`` into ``output``. An error leaves the output area and is raised to the caller:
+    ipywidgets would swallow it there, where neither the cell nor labkit.unfinished sees it (and
+    an error inside an Output widget can stall a notebook runner waiting for the cell's reply)."""
+    output.clear_output(wait=True)
+    error = None
+    with output:
+        try:
+            show(*args)
+        except Exception as caught:
+            error = caught
+    if error is not None:
+        raise error
+
+
 def temperature_player(write_tune, show_tune, *, low=0.1, high=1.5, value=0.5, step=0.1):
     """A slider (``low``..``high``), a "Write a tune" button and an output area.
 
@@ -27,9 +42,7 @@ def temperature_player(write_tune, show_tune, *, low=0.1, high=1.5, value=0.5, s
     output = widgets.Output()
 
     def write(_=None):
-        output.clear_output(wait=True)
-        with output:
-            show_tune(write_tune(slider.value))
+        _show(output, lambda: show_tune(write_tune(slider.value)))
 
     button.on_click(write)
     write()
@@ -49,9 +62,7 @@ def choose_and_show(options, show, *, description="example"):
     output = widgets.Output()
 
     def draw(_=None):
-        output.clear_output(wait=True)
-        with output:
-            show(dropdown.value)
+        _show(output, show, dropdown.value)
 
     dropdown.observe(draw, names="value")
     draw()

@@ -32,3 +32,11 @@ def test_choose_and_show_draws_the_first_then_the_chosen_one():
 def test_bad_arguments_are_one_line_errors(call, pattern):
     with pytest.raises(ValueError, match=pattern):
         call()
+
+
+def test_an_error_while_showing_reaches_the_cell():
+    def unfinished(_):
+        raise NotImplementedError("Exercise 2: write it")
+
+    with pytest.raises(NotImplementedError, match="Exercise 2"):
+        widgets.choose_and_show(["a date"], unfinished)
