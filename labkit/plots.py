@@ -1,6 +1,7 @@
 """Plots a picture beats a table for: loss curves (static and live during training), curves
 over time steps or lags (gradient norms on a log scale, accuracy against sequence length), a
-classifier's confusion matrix, and matrices: attention weights, positional encodings.
+classifier's confusion matrix, and matrices: attention weights, positional encodings. Paths and
+forecasts of continuous sequences (lesson 06) are in :mod:`labkit.series_plots`.
 
 Functions return a ``matplotlib.figure.Figure`` that is not registered with pyplot, so a
 notebook shows it exactly once (as the cell's value, or with ``display(fig)``) and tests can

@@ -13,6 +13,7 @@ importable from ``labkit.checks``:
 - ``classifiers``: lesson 03's ``tweet_standardize``, ``sentiment_classifier``, ``average_ensemble``.
 - ``sampling``: lesson 04's ``sample_step``.
 - ``attention``, ``transformer``: lesson 05's attention layers, positional encoding and Transformer block.
+- ``forecasting``: lesson 06's ``make_windows``, ``sequence_mse``, ``linear_ar``, ``rollout``.
 - ``reference``: the NumPy references the judges use; ``probe``: the grading side of a probe.
 """
 
@@ -29,6 +30,7 @@ from labkit.checks.core import (
     expect_close,
     expect_shape,
 )
+from labkit.checks.forecasting import linear_ar, make_windows, rollout, sequence_mse
 from labkit.checks.recurrent import lstm_cell, lstm_unroll, rnn_cell, rnn_unroll
 from labkit.checks.reference import LSTM_GATES
 from labkit.checks.sampling import sample_step
@@ -36,7 +38,8 @@ from labkit.checks.training import input_gradients, next_char_loss, sequence_los
 from labkit.checks.transformer import multi_head_self_attention, transformer_block
 
 __all__ = ["REGISTRY", "Check", "CheckFailed", "CheckResult", "LSTM_GATES", "Spec", "average_ensemble",
-           "check", "expect", "expect_close", "expect_shape", "input_gradients", "lstm_cell", "lstm_unroll",
-           "luong_attention", "multi_head_self_attention", "next_char_loss", "positional_encoding",
-           "rnn_cell", "rnn_unroll", "sample_step", "scaled_dot_product_attention", "sentiment_classifier",
-           "sequence_loss", "train_step", "transformer_block", "tweet_standardize"]
+           "check", "expect", "expect_close", "expect_shape", "input_gradients", "linear_ar", "lstm_cell",
+           "lstm_unroll", "luong_attention", "make_windows", "multi_head_self_attention", "next_char_loss",
+           "positional_encoding", "rnn_cell", "rnn_unroll", "rollout", "sample_step",
+           "scaled_dot_product_attention", "sentiment_classifier", "sequence_loss", "sequence_mse",
+           "train_step", "transformer_block", "tweet_standardize"]
