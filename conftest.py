@@ -8,6 +8,7 @@ streams are left out of that comparison; stdout and rich outputs are still compa
 from labkit.notebooks import is_stderr
 
 import nbval.plugin
+import pytest
 
 _compare_streams = nbval.plugin.transform_streams_for_comparison
 
@@ -17,3 +18,15 @@ def _without_stderr(outputs):
 
 
 nbval.plugin.transform_streams_for_comparison = _without_stderr
+
+
+@pytest.fixture
+def fails(capsys):
+    """``fails(result, name, hint)``: the check printed one line, ``[FAIL] name: ...`` holding ``hint``."""
+
+    def assert_failed(result, name, hint):
+        out = capsys.readouterr().out
+        assert not result and out.startswith(f"[FAIL] {name}: ") and out.count("\n") == 1, out
+        assert hint in out, out
+
+    return assert_failed

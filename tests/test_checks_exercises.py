@@ -11,12 +11,6 @@ tf = pytest.importorskip("tensorflow")
 ops = keras.ops
 
 
-def _failed(result, capsys, name, hint):
-    out = capsys.readouterr().out
-    assert not result and out.startswith(f"[FAIL] {name}: ") and out.count("\n") == 1, out
-    assert hint in out, out
-
-
 @pytest.fixture(scope="module")
 def lesson01():
     return notebooks.load_definitions("01_rnn_from_scratch", ["MyRNNCell", "rnn_unroll", "sequence_loss"])
@@ -57,21 +51,21 @@ def test_the_lessons_own_solutions_pass(lesson01, lesson02, lesson03, lesson04, 
     assert all(results) and printed.count("[PASS]") == len(results) and "[FAIL]" not in printed, printed
 
 
-def test_rnn_unroll_that_ignores_the_mask_fails(lesson01, capsys):
+def test_rnn_unroll_that_ignores_the_mask_fails(lesson01, fails):
     def unroll(cell, x_seq, mask=None):
         return lesson01["rnn_unroll"](cell, x_seq)  # every step treated as real
 
     result = checks.rnn_unroll(unroll, lesson01["MyRNNCell"])
-    _failed(result, capsys, "rnn_unroll", "carry the previous state")
+    fails(result, "rnn_unroll", "carry the previous state")
 
 
-def test_rnn_unroll_that_restarts_from_zeros_fails(lesson01, capsys):
+def test_rnn_unroll_that_restarts_from_zeros_fails(lesson01, fails):
     def unroll(cell, x_seq, mask=None):
         h0 = ops.zeros((x_seq.shape[0], cell.rnn_units))
         ys, hs = zip(*(cell(x_seq[:, t], h0) for t in range(x_seq.shape[1])))
         return ops.stack(ys, axis=1), ops.stack(hs, axis=1)
 
-    _failed(checks.rnn_unroll(unroll, lesson01["MyRNNCell"]), capsys, "rnn_unroll", "feed each step's state")
+    fails(checks.rnn_unroll(unroll, lesson01["MyRNNCell"]), "rnn_unroll", "feed each step's state")
 
 
 def _cross_entropy(y_ids, logits):
@@ -83,8 +77,8 @@ def _cross_entropy(y_ids, logits):
     (lambda logits, y, m: ops.mean(ops.sum(_cross_entropy(y, logits), axis=1)), "must not count"),
     (lambda logits, y, m: ops.sum(_cross_entropy(y, logits), axis=1), "must return one number"),
 ])
-def test_sequence_loss_slips_fail(loss, hint, capsys):
-    _failed(checks.sequence_loss(loss), capsys, "sequence_loss", hint)
+def test_sequence_loss_slips_fail(loss, hint, fails):
+    fails(checks.sequence_loss(loss), "sequence_loss", hint)
 
 
 def _by_hand(W_xh, W_hh, states, readout, transpose_w_hh=False, skip_tanh=False):
@@ -102,27 +96,27 @@ def _by_hand(W_xh, W_hh, states, readout, transpose_w_hh=False, skip_tanh=False)
     ({"transpose_w_hh": True}, "at earlier steps"),
     ({"skip_tanh": True}, "at the last step"),
 ])
-def test_input_gradients_check(options, hint, capsys):
+def test_input_gradients_check(options, hint, capsys, fails):
     result = checks.input_gradients(lambda *args: _by_hand(*args, **options))
     if hint is None:
         assert result, capsys.readouterr().out
     else:
-        _failed(result, capsys, "input_gradients_by_hand", hint)
+        fails(result, "input_gradients_by_hand", hint)
 
 
-def test_lstm_unroll_returning_h_for_c_fails(lesson02, capsys):
+def test_lstm_unroll_returning_h_for_c_fails(lesson02, fails):
     def unroll(cell, x_seq):
         hs, _ = lesson02["lstm_unroll"](cell, x_seq)
         return hs, hs[:, -1]
 
-    _failed(checks.lstm_unroll(unroll, lesson02["MyLSTMCell"]), capsys, "lstm_unroll", "final cell state")
+    fails(checks.lstm_unroll(unroll, lesson02["MyLSTMCell"]), "lstm_unroll", "final cell state")
 
 
-def test_keras_default_standardize_fails(capsys):
+def test_keras_default_standardize_fails(fails):
     def strip_all_punctuation(texts):  # what TextVectorization does by default
         return tf.strings.regex_replace(tf.strings.lower(texts), r"[^\w\s]", "")
 
-    _failed(checks.tweet_standardize(strip_all_punctuation), capsys, "standardize", "'Great flight!!' gives")
+    fails(checks.tweet_standardize(strip_all_punctuation), "standardize", "'Great flight!!' gives")
 
 
 def _classifier(mask_zero=True, activation="softmax"):
@@ -142,18 +136,18 @@ def _classifier(mask_zero=True, activation="softmax"):
     (_classifier(mask_zero=False), "pass mask_zero=mask"),
     (_classifier(activation=None), "use activation='softmax'"),
 ])
-def test_classifier_check(build, hint, capsys):
+def test_classifier_check(build, hint, capsys, fails):
     result = checks.sentiment_classifier(build)
     if hint is None:
         assert result, capsys.readouterr().out
     else:
-        _failed(result, capsys, "classifier", hint)
+        fails(result, "classifier", hint)
 
 
-def test_ensemble_slips_fail(capsys):
-    _failed(checks.average_ensemble(lambda members: members[0]), capsys, "average_ensemble",
+def test_ensemble_slips_fail(fails):
+    fails(checks.average_ensemble(lambda members: members[0]), "average_ensemble",
             "average the members")
-    _failed(checks.average_ensemble(lambda members: members), capsys, "average_ensemble",
+    fails(checks.average_ensemble(lambda members: members), "average_ensemble",
             "must return a keras.Model, got list")
 
 
@@ -161,11 +155,11 @@ def test_ensemble_slips_fail(capsys):
     (lambda y, logits: ops.sum(_cross_entropy(y, logits)), "the loss is summed"),
     (lambda y, logits: ops.mean(keras.losses.sparse_categorical_crossentropy(y, logits)), "from_logits=True"),
 ])
-def test_next_char_loss_slips_fail(loss, hint, capsys):
-    _failed(checks.next_char_loss(loss), capsys, "compute_loss", hint)
+def test_next_char_loss_slips_fail(loss, hint, fails):
+    fails(checks.next_char_loss(loss), "compute_loss", hint)
 
 
-def test_train_step_slips_fail(lesson04, capsys):
+def test_train_step_slips_fail(lesson04, fails):
     def forgets_to_apply(model, optimizer):
         return lambda x, y: lesson04["compute_loss"](y, model(x, training=True))
 
@@ -173,8 +167,8 @@ def test_train_step_slips_fail(lesson04, capsys):
         step = lesson04["make_train_step"](model, optimizer)
         return lambda x, y: (step(x, y), lesson04["compute_loss"](y, model(x, training=True)))[1]
 
-    _failed(checks.train_step(forgets_to_apply), capsys, "train_step", "the weights did not change")
-    _failed(checks.train_step(returns_the_loss_after_the_update), capsys, "train_step", "the returned loss")
+    fails(checks.train_step(forgets_to_apply), "train_step", "the weights did not change")
+    fails(checks.train_step(returns_the_loss_after_the_update), "train_step", "the returned loss")
 
 
 def _make_sample_step_without_temperature(model):
@@ -188,9 +182,9 @@ def _make_sample_step_without_temperature(model):
     return step
 
 
-def test_sample_step_check(capsys):
+def test_sample_step_check(capsys, fails):
     lesson = notebooks.load_definitions("04_music_generation", ["make_sample_step"])
     assert checks.sample_step(lesson["make_sample_step"])
     assert capsys.readouterr().out == "[PASS] sample_step\n"
-    _failed(checks.sample_step(_make_sample_step_without_temperature), capsys,
+    fails(checks.sample_step(_make_sample_step_without_temperature), capsys,
             "sample_step", "the samples do not follow softmax(logits / temperature)")

@@ -10,12 +10,6 @@ keras = pytest.importorskip("keras")
 ops = keras.ops
 
 
-def _failed(result, capsys, name, hint):
-    out = capsys.readouterr().out
-    assert not result and out.startswith(f"[FAIL] {name}: ") and out.count("\n") == 1, out
-    assert hint in out, out
-
-
 @pytest.fixture(scope="module")
 def lesson06():
     names = ["make_windows", "fit_linear_ar", "sequence_mse", "rollout"]
@@ -44,8 +38,8 @@ def _windows(offset=0, last_start=1):
     (_windows(last_start=0), "every start from 0 to time - k - horizon"),
     (lambda tracks, k, horizon=1: _windows()(tracks, k, horizon)[0], "must return (inputs, targets)"),
 ])
-def test_make_windows_slips_fail(make_windows, hint, capsys):
-    _failed(checks.make_windows(make_windows), capsys, "make_windows", hint)
+def test_make_windows_slips_fail(make_windows, hint, fails):
+    fails(checks.make_windows(make_windows), "make_windows", hint)
 
 
 def _mse(reduce_time, reduce_features=ops.sum, use_mask=True):
@@ -57,19 +51,19 @@ def _mse(reduce_time, reduce_features=ops.sum, use_mask=True):
 
 
 @pytest.mark.parametrize("loss, hint", [
-    (_mse(ops.mean), "averaged over frames"),
+    (_mse(ops.mean), "averaged over time"),
     (_mse(ops.sum, reduce_features=ops.mean), "averaged over the coordinates"),
     (_mse(ops.sum, use_mask=False), "frames where the mask is False must not count"),
 ])
-def test_sequence_mse_slips_fail(loss, hint, capsys):
-    _failed(checks.sequence_mse(loss), capsys, "sequence_mse", hint)
+def test_sequence_mse_slips_fail(loss, hint, fails):
+    fails(checks.sequence_mse(loss), "sequence_mse", hint)
 
 
-def test_an_autoregression_without_an_intercept_fails(capsys):
+def test_an_autoregression_without_an_intercept_fails(fails):
     def fit_linear_ar(inputs, targets):
         weights, *_ = np.linalg.lstsq(inputs.reshape(len(inputs), -1), targets, rcond=None)
         return weights, np.zeros(targets.shape[1])
-    _failed(checks.linear_ar(fit_linear_ar), capsys, "fit_linear_ar", "the fit has no intercept")
+    fails(checks.linear_ar(fit_linear_ar), "fit_linear_ar", "the fit has no intercept")
 
 
 def _rollout(slip):
@@ -91,5 +85,5 @@ def _rollout(slip):
     ("last frame only", "the first predicted frame"),
     ("in place", "rollout changed the prefix"),
 ])
-def test_rollout_slips_fail(slip, hint, capsys):
-    _failed(checks.rollout(_rollout(slip)), capsys, "rollout", hint)
+def test_rollout_slips_fail(slip, hint, fails):
+    fails(checks.rollout(_rollout(slip)), "rollout", hint)

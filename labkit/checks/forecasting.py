@@ -11,7 +11,8 @@ model whose weights the check draws.
 """
 
 from labkit.checks import reference
-from labkit.checks.core import Parts, as_pair, define, expect, expect_close, expect_shape, scalar
+from labkit.checks.core import Parts, as_pair, define, expect, expect_close, expect_shape
+from labkit.checks.training import judge_summed_loss, probe_summed_loss, step_mask
 
 import numpy as np
 
@@ -74,32 +75,22 @@ def _mse_inputs(spec):
     rng, s = spec.draw(batch=(3, range(4, 7)), steps=(6, range(7, 11)), features=(2, (1, 3)))
     shape = (s["batch"], s["steps"], s["features"])
     predicted, target = (rng.normal(size=shape).astype("float32") for _ in range(2))
-    lengths = rng.integers(1, s["steps"] + 1, size=s["batch"])
-    lengths[:2] = s["steps"], 1
-    return predicted, target, np.arange(s["steps"])[None, :] < lengths[:, None]
+    return predicted, target, step_mask(rng, s["batch"], s["steps"])
 
 
 def _mse_probe(spec, sequence_mse):
     predicted, target, mask = _mse_inputs(spec)
-    every_frame = np.ones(mask.shape, dtype=bool)
-    return {"loss_every_frame": scalar(sequence_mse(predicted, target, every_frame), "sequence_mse"),
-            "loss_with_padding": scalar(sequence_mse(predicted, target, mask), "sequence_mse")}
+    return probe_summed_loss(sequence_mse, "sequence_mse", mask, predicted, target)
 
 
 def _mse_judge(spec, data):
     predicted, target, mask = _mse_inputs(spec)
     per_frame = ((predicted.astype("float64") - target) ** 2).sum(axis=-1)  # (batch, time)
-    loss = float(data["loss_every_frame"])
-    expect(not np.isclose(loss, per_frame.mean(), atol=1e-4), "the loss is averaged over frames: sum the "
-           "squared error over time (and over x and y), then average over the batch")
-    features = predicted.shape[-1]
-    expect(features == 1 or not np.isclose(loss, per_frame.sum(axis=1).mean() / features, atol=1e-4),
-           "the squared error is averaged over the coordinates: sum it over x and y")
-    expect_close(loss, per_frame.sum(axis=1).mean(), "the loss with every frame real (squared error summed "
-                 "over coordinates and time, averaged over the batch)", atol=1e-4)
-    expect_close(data["loss_with_padding"], (per_frame * mask).sum(axis=1).mean(), "the loss with padding "
-                 "(frames where the mask is False must not count: multiply each frame's error by the mask)",
-                 atol=1e-4)
+    averaged_over_coordinates = per_frame.sum(axis=1).mean() / predicted.shape[-1]
+    slipped = np.isclose(float(data["loss_every_step"]), averaged_over_coordinates, atol=1e-4)
+    expect(predicted.shape[-1] == 1 or not slipped, "the squared error is averaged over the coordinates: sum "
+           "it over x and y")
+    judge_summed_loss(data, per_frame, mask, "the squared error summed over the coordinates", step="frame")
 
 
 sequence_mse = define("sequence_mse", "sequence_mse", _mse_probe, _mse_judge,

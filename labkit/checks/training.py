@@ -14,37 +14,54 @@ from labkit.checks.core import define, expect, expect_close, expect_shape, scala
 import numpy as np
 
 
+def step_mask(rng, batch, steps):
+    """A mask (batch, time) of sequences of random lengths: the first one full, the second one step long."""
+    lengths = rng.integers(1, steps + 1, size=batch)
+    lengths[:2] = steps, 1
+    return np.arange(steps)[None, :] < lengths[:, None]
+
+
+def probe_summed_loss(loss_fn, name, mask, *inputs):
+    """``loss_fn(*inputs, mask)`` with every step real and with ``mask``, for :func:`judge_summed_loss`."""
+    every_step = np.ones(mask.shape, dtype=bool)
+    return {"loss_every_step": scalar(loss_fn(*inputs, every_step), name),
+            "loss_with_padding": scalar(loss_fn(*inputs, mask), name)}
+
+
+def judge_summed_loss(data, per_step, mask, what, step="step"):
+    """Judge a loss that sums ``per_step`` (batch, time), the reference loss of each step, over the real
+    steps of each sequence and averages it over the batch (lesson 01's L = sum_t L_t; lesson 06's squared
+    error). ``what`` names the per-step loss in the hints, ``step`` a time step."""
+    loss = float(data["loss_every_step"])
+    expect(not np.isclose(loss, per_step.mean(), atol=1e-4), f"the loss is averaged over time: sum over the "
+           f"{step}s (L = sum_t L_t), then average over the batch")
+    expect(not np.isclose(loss, per_step.sum(), atol=1e-4), "the loss is summed over the batch too: average "
+           "over the batch after summing over time")
+    expect_close(loss, per_step.sum(axis=1).mean(), f"the loss with every {step} real ({what}, summed over "
+                 "time, averaged over the batch)", atol=1e-4)
+    expect_close(data["loss_with_padding"], (per_step * mask).sum(axis=1).mean(), f"the loss with padding "
+                 f"({step}s where the mask is False must not count: multiply each {step}'s loss by the mask)",
+                 atol=1e-4)
+
+
 def _sequence_loss_inputs(spec):
     """logits (batch, time, classes), labels (batch, time) and a step mask (batch, time)."""
     rng, s = spec.draw(batch=(3, range(4, 8)), steps=(5, range(6, 10)), classes=(4, range(5, 9)))
     batch, steps = s["batch"], s["steps"]
     logits = rng.normal(size=(batch, steps, s["classes"])).astype("float32")  # (batch, time, classes)
     labels = rng.integers(0, s["classes"], size=(batch, steps))  # (batch, time)
-    lengths = rng.integers(1, steps + 1, size=batch)
-    lengths[:2] = steps, 1
-    return logits, labels, np.arange(steps)[None, :] < lengths[:, None]
+    return logits, labels, step_mask(rng, batch, steps)
 
 
 def _sequence_loss_probe(spec, fn):
     logits, labels, mask = _sequence_loss_inputs(spec)
-    every_step = np.ones(mask.shape, dtype=bool)
-    return {"loss_every_step": scalar(fn(logits, labels, every_step), "sequence_loss"),
-            "loss_with_padding": scalar(fn(logits, labels, mask), "sequence_loss")}
+    return probe_summed_loss(fn, "sequence_loss", mask, logits, labels)
 
 
 def _sequence_loss_judge(spec, data):
     logits, labels, mask = _sequence_loss_inputs(spec)
     per_step = reference.cross_entropy(labels, logits.astype("float64"))  # (batch, time)
-    loss = float(data["loss_every_step"])
-    expect(not np.isclose(loss, per_step.mean(), atol=1e-4), "the loss is averaged over time steps: sum over "
-           "time (L = sum_t L_t), then average over the batch")
-    expect(not np.isclose(loss, per_step.sum(), atol=1e-4), "the loss is summed over the batch too: average "
-           "over the batch after summing over time")
-    expect_close(loss, per_step.sum(axis=1).mean(), "the loss with every step real (cross-entropy of the "
-                 "logits, from_logits=True, summed over time, averaged over the batch)", atol=1e-4)
-    expect_close(data["loss_with_padding"], (per_step * mask).sum(axis=1).mean(), "the loss with padding "
-                 "(steps where step_mask is False must not count: multiply each step's loss by the mask)",
-                 atol=1e-4)
+    judge_summed_loss(data, per_step, mask, "the cross-entropy of the logits, from_logits=True")
 
 
 sequence_loss = define("sequence_loss", "sequence_loss", _sequence_loss_probe, _sequence_loss_judge,

