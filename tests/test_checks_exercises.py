@@ -145,10 +145,9 @@ def test_classifier_check(build, hint, capsys, fails):
 
 
 def test_ensemble_slips_fail(fails):
-    fails(checks.average_ensemble(lambda members: members[0]), "average_ensemble",
-            "average the members")
+    fails(checks.average_ensemble(lambda members: members[0]), "average_ensemble", "average the members")
     fails(checks.average_ensemble(lambda members: members), "average_ensemble",
-            "must return a keras.Model, got list")
+          "must return a keras.Model, got list")
 
 
 @pytest.mark.parametrize("loss, hint", [
@@ -186,5 +185,5 @@ def test_sample_step_check(capsys, fails):
     lesson = notebooks.load_definitions("04_music_generation", ["make_sample_step"])
     assert checks.sample_step(lesson["make_sample_step"])
     assert capsys.readouterr().out == "[PASS] sample_step\n"
-    fails(checks.sample_step(_make_sample_step_without_temperature), capsys,
-            "sample_step", "the samples do not follow softmax(logits / temperature)")
+    fails(checks.sample_step(_make_sample_step_without_temperature), "sample_step",
+          "the samples do not follow softmax(logits / temperature)")
