@@ -1,6 +1,8 @@
 """Self-checks of what training is made of: losses over time steps, gradients, a train step.
 
-- :data:`sequence_loss` (lesson 01): cross-entropy summed over the real steps of each sequence.
+- :data:`sequence_loss` (lesson 01): cross-entropy summed over the real steps of each sequence; its
+  probe and judge (:func:`probe_summed_loss`, :func:`judge_summed_loss`) also judge lesson 06's
+  summed squared error.
 - :data:`input_gradients` (lesson 02): backpropagation through time by hand.
 - :data:`next_char_loss` and :data:`train_step` (lesson 04): the language model's loss and step.
 
