@@ -24,8 +24,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-LESSON_04 = ["build_model", "compute_loss", "make_optimizer", "LEARNING_RATE", "make_train_step", "BATCH",
-             "LENGTH"]
+LESSON_04 = ["build_model", "UNITS", "compute_loss", "make_optimizer", "LEARNING_RATE", "make_train_step",
+             "BATCH", "LENGTH"]
 LESSON_07 = ["causal_mask", "AttentionHeads", "CausalSelfAttention", "DecoderBlock", "D_MODEL",
              "MusicTransformer", "TRANSFORMER_BATCH", "transformer_window_shape", "transformer_optimizer"]
 OUT = config.REPO_ROOT / "results" / "bench" / "lstm_vs_transformer.json"
