@@ -15,10 +15,12 @@ other's best (interpolated; "not reached" within the budget); writes them to
 ``results/bench/lstm_vs_transformer.json``.
 """
 
-from labkit import config, files, music, notebooks, same_clock, text
+from labkit import config, files, notebooks, same_clock, text
 
 import argparse
 import json
+import sys
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -30,13 +32,8 @@ LESSON_07 = ["causal_mask", "AttentionHeads", "CausalSelfAttention", "DecoderBlo
              "MusicTransformer", "TRANSFORMER_BATCH", "transformer_window_shape", "transformer_optimizer"]
 OUT = config.REPO_ROOT / "results" / "bench" / "lstm_vs_transformer.json"
 
-
-def corpus():
-    oneills = music.load_corpus(["oneills1850"])
-    train_tunes, held_tunes = music.held_out(oneills)
-    train_text = "\n".join(train_tunes + music.load_corpus(["ryansMammoth"]))
-    vocab = text.Vocabulary.build(train_text, specials=(text.UNK,))
-    return vocab, vocab.encode(train_text), [vocab.encode(tune) for tune in held_tunes]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from music_time_to_quality import corpus  # noqa: E402  (lesson 04's split and vocabulary, as that bench builds them)
 
 
 def contenders(vocab_size):
