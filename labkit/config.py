@@ -74,6 +74,9 @@ def _find_repo_root():
 
 REPO_ROOT = _find_repo_root()
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+# The lessons of the checkout labkit lives in: where a lesson finds another lesson's code (lesson 07
+# loads lesson 04's recipe) also when REPO_ROOT is a scratch copy that holds only one notebook.
+LESSONS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 
 
 def results_dir():

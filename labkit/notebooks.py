@@ -22,10 +22,13 @@ PIN_MARK = "NBVAL_CHECK_OUTPUT"
 
 
 def notebook_path(notebook):
-    """Resolve a lesson name ('01_rnn_from_scratch') or a path to an existing .ipynb."""
+    """Resolve a lesson name ('01_rnn_from_scratch': in REPO_ROOT's notebooks, else in those of the
+    checkout labkit lives in) or a path to an existing .ipynb."""
     path = Path(notebook)
     if path.suffix != ".ipynb":
         path = config.NOTEBOOKS_DIR / f"{notebook}.ipynb"
+        if not path.is_file():
+            path = config.LESSONS_DIR / f"{notebook}.ipynb"
     if not path.is_file():
         raise FileNotFoundError(f"notebook: no notebook at {path}")
     return path

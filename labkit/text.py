@@ -173,13 +173,33 @@ def next_step_batch(ids, seq_length, batch_size, rng):
     return shift_targets(windows)  # each (batch_size, seq_length)
 
 
-def bits_per_char(logits_fn, sequences, batch_size=32):
+def _windows(sequence, context):
+    """Pieces of at most ``context + 1`` ids covering ``sequence``, each with the index of its first
+    scored target: the first piece scores all of its targets, each later one (shifted by half a
+    context) only the new ones, so every token is predicted from at least ``context // 2`` before it."""
+    if context is None or len(sequence) <= context + 1:
+        return [(sequence, 0)]
+    stride = max(context // 2, 1)
+    pieces, scored_to = [(sequence[: context + 1], 0)], context  # targets 1..context are scored
+    start = stride
+    while scored_to < len(sequence) - 1:
+        piece = sequence[start : start + context + 1]
+        pieces.append((piece, scored_to - start))  # its targets after the ones already scored
+        scored_to = start + len(piece) - 1
+        start += stride
+    return pieces
+
+
+def bits_per_char(logits_fn, sequences, batch_size=32, context=None):
     """Mean next-step cross-entropy, in bits per token, of a model on held-out sequences.
 
     Each sequence (a 1-D id array, e.g. one tune) is read from its first token with a fresh
     state, and every later token is scored: ``logits_fn(x)`` maps (batch, time) ids to
     (batch, time, vocab) logits. Sequences are batched with zeros after their end; a causal
     model's earlier outputs cannot see those, and they are not scored.
+    ``context``: the most tokens the model can read (a Transformer's position table). A longer
+    sequence is read in windows of ``context`` tokens moved on by half of it; each token is
+    scored once, from at least ``context // 2`` tokens of history.
     log2(vocab) bits is a uniform guess; every bit less halves the model's uncertainty.
     """
     if isinstance(sequences, np.ndarray) and sequences.ndim == 1:
@@ -188,15 +208,20 @@ def bits_per_char(logits_fn, sequences, batch_size=32):
     if not sequences or any(s.ndim != 1 or len(s) < 2 for s in sequences):
         raise ValueError("sequences: expected a non-empty list of 1-D id arrays, each of length >= 2")
     check_int("batch_size", batch_size)
-    by_length = sorted(sequences, key=len)  # similar lengths share a batch: little padding
+    if context is not None:
+        check_int("context", context)
+    pieces = [piece for s in sequences for piece in _windows(s, context)]
+    by_length = sorted(pieces, key=lambda piece: len(piece[0]))  # similar lengths share a batch
     total_nats, n_scored = 0.0, 0
     for start in range(0, len(by_length), batch_size):
         batch = by_length[start : start + batch_size]
-        ids, mask = pad(batch)  # (b, longest) each
+        ids, mask = pad([piece for piece, _ in batch])  # (b, longest) each
+        first_scored = np.array([first for _, first in batch])[:, None]  # (b, 1)
+        targets = mask[:, 1:] & (np.arange(ids.shape[1] - 1) >= first_scored)  # (b, longest - 1)
         logits = np.asarray(logits_fn(ids[:, :-1]), dtype=np.float64)  # (b, longest - 1, vocab)
         peak = logits.max(axis=-1, keepdims=True)
         log_probs = logits - peak - np.log(np.exp(logits - peak).sum(axis=-1, keepdims=True))
         scored = np.take_along_axis(log_probs, ids[:, 1:, None], axis=-1)[..., 0]  # (b, longest - 1)
-        total_nats -= scored[mask[:, 1:]].sum()
-        n_scored += int(mask[:, 1:].sum())
+        total_nats -= scored[targets].sum()
+        n_scored += int(targets.sum())
     return float(total_nats / n_scored / np.log(2))

@@ -26,7 +26,8 @@ def _exercises():
 
 
 EXERCISES = _exercises()
-_EXTRA = {"03_sentiment_classification": ["SEED", "MAX_TOKENS"], "04_music_generation": ["compute_loss"]}
+_EXTRA = {"03_sentiment_classification": ["SEED", "MAX_TOKENS"], "04_music_generation": ["compute_loss"],
+          "07_transformer_music": ["AttentionHeads", "causal_mask"]}
 
 
 @pytest.fixture(scope="module")

@@ -83,3 +83,12 @@ def test_load_definitions_also_runs_the_named_constants_in_notebook_order(tmp_pa
 
 def test_notebook_path_resolves_lesson_names():
     assert notebooks.notebook_path("01_rnn_from_scratch") == Path(LESSONS[0])
+
+
+def test_a_lesson_name_outside_repo_root_resolves_to_the_checkouts_lesson(monkeypatch, tmp_path):
+    from labkit import config
+
+    monkeypatch.setattr(config, "NOTEBOOKS_DIR", tmp_path)  # a scratch root that holds no lessons
+    assert notebooks.notebook_path("01_rnn_from_scratch") == config.LESSONS_DIR / "01_rnn_from_scratch.ipynb"
+    with pytest.raises(FileNotFoundError, match="^notebook: no notebook at .*never_written.ipynb$"):
+        notebooks.notebook_path("never_written")

@@ -155,6 +155,27 @@ def test_bits_per_char_matches_numpy_and_ignores_padding_and_batching():
         assert text.bits_per_char(bigram, sequences, batch_size=batch_size) == pytest.approx(expected)
 
 
+def test_bits_per_char_with_a_context_scores_each_token_once_within_the_context():
+    rng = np.random.default_rng(1)
+    table = rng.normal(size=(8, 8))
+    sequences = [rng.integers(0, 8, size=n) for n in (2, 7, 40, 13, 6)]
+    expected = np.concatenate([-_log_softmax(table)[s[:-1], s[1:]] for s in sequences]).mean() / np.log(2)
+    for context in (1, 4, 5, 9):
+        def bigram(ids, context=context):
+            assert ids.shape[1] <= context  # never more than the model can read
+            return table[ids]
+        assert text.bits_per_char(bigram, sequences, batch_size=3, context=context) == pytest.approx(expected)
+
+
+def test_bits_per_char_windows_give_each_token_half_a_context_of_history():
+    def history_model(ids):  # (b, t) -> (b, t, 2): predicts id 1 iff it has read >= 4 ids of its window
+        seen = np.broadcast_to(np.arange(1, ids.shape[1] + 1) >= 4, ids.shape)
+        return np.stack([np.where(seen, -50.0, 50.0), np.where(seen, 50.0, -50.0)], axis=-1)
+    sequence = np.ones(30, dtype=int)  # after its first 3 targets, every one is predicted with >= 4 ids read
+    bits = text.bits_per_char(history_model, [sequence], context=8)
+    assert bits * 29 == pytest.approx(3 * 100 / np.log(2))  # only the first window's first 3 targets cost
+
+
 @pytest.mark.parametrize("sequences, batch_size, pattern", [
     (np.arange(10), 4, r"^sequences: expected a list of 1-D id arrays .* got one array"),
     ([], 4, r"^sequences: expected a non-empty list"),

@@ -14,6 +14,7 @@ importable from ``labkit.checks``:
 - ``sampling``: lesson 04's ``sample_step``.
 - ``attention``, ``transformer``: lesson 05's attention layers, positional encoding and Transformer block.
 - ``forecasting``: lesson 06's ``make_windows``, ``sequence_mse``, ``linear_ar``, ``rollout``.
+- ``decoder``: lesson 07's ``causal_mask``, ``cached_attention``, ``decoder_block``.
 - ``reference``: the NumPy references the judges use; ``probe``: the grading side of a probe.
 """
 
@@ -30,6 +31,7 @@ from labkit.checks.core import (
     expect_close,
     expect_shape,
 )
+from labkit.checks.decoder import cached_attention, causal_mask, decoder_block
 from labkit.checks.forecasting import linear_ar, make_windows, rollout, sequence_mse
 from labkit.checks.recurrent import lstm_cell, lstm_unroll, rnn_cell, rnn_unroll
 from labkit.checks.reference import LSTM_GATES
@@ -38,8 +40,9 @@ from labkit.checks.training import input_gradients, next_char_loss, sequence_los
 from labkit.checks.transformer import multi_head_self_attention, transformer_block
 
 __all__ = ["REGISTRY", "Check", "CheckFailed", "CheckResult", "LSTM_GATES", "Spec", "average_ensemble",
-           "check", "expect", "expect_close", "expect_shape", "input_gradients", "linear_ar", "lstm_cell",
-           "lstm_unroll", "luong_attention", "make_windows", "multi_head_self_attention", "next_char_loss",
-           "positional_encoding", "rnn_cell", "rnn_unroll", "rollout", "sample_step",
-           "scaled_dot_product_attention", "sentiment_classifier", "sequence_loss", "sequence_mse",
-           "train_step", "transformer_block", "tweet_standardize"]
+           "cached_attention", "causal_mask", "check", "decoder_block", "expect", "expect_close",
+           "expect_shape", "input_gradients", "linear_ar", "lstm_cell", "lstm_unroll", "luong_attention",
+           "make_windows", "multi_head_self_attention", "next_char_loss", "positional_encoding",
+           "rnn_cell", "rnn_unroll", "rollout", "sample_step", "scaled_dot_product_attention",
+           "sentiment_classifier", "sequence_loss", "sequence_mse", "train_step", "transformer_block",
+           "tweet_standardize"]
