@@ -58,15 +58,6 @@ def seconds_to_reach(curve, target):
     return curve[0].seconds if curve[0].score <= target else None
 
 
-def score_at(curve, seconds):
-    """The best score ``curve`` had reached after ``seconds`` of training (its last point before)."""
-    reached = [point.score for point in curve if point.seconds <= seconds]
-    if not reached:
-        raise ValueError(f"seconds: expected at least the curve's first point ({curve[0].seconds:.0f} s), "
-                         f"got {seconds}")
-    return min(reached)
-
-
 def plot(curves, *, ylabel="score", title=""):
     """One line per curve ({label: curve}) against training seconds; returns the Figure."""
     if not isinstance(curves, dict) or not curves:

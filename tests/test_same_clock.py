@@ -32,7 +32,6 @@ def test_seconds_to_reach_interpolates_between_the_scores_on_either_side():
     assert same_clock.seconds_to_reach(curve, 3.0) == pytest.approx(10.0)
     assert same_clock.seconds_to_reach(curve, 5.0) == 0
     assert same_clock.seconds_to_reach(curve, 1.9) is None
-    assert same_clock.score_at(curve, 25) == 2.0 and same_clock.score_at(curve, 35) == 2.0
 
 
 def _train(train_step=lambda x, y: 0, seconds=1, every=1):
@@ -44,7 +43,6 @@ def _train(train_step=lambda x, y: 0, seconds=1, every=1):
     (lambda: _train(every="1"), r"^every: expected"),
     (lambda: _train(train_step=None), r"^train_step, batches, score"),
     (lambda: same_clock.seconds_to_reach([], 1.0), r"^curve: expected at least one Point"),
-    (lambda: same_clock.score_at([Point(5, 1, 1.0)], 1), r"^seconds: expected at least the curve's first"),
 ])
 def test_bad_arguments_get_one_line_errors(call, pattern):
     with pytest.raises(ValueError, match=pattern):
