@@ -15,10 +15,12 @@ importable from ``labkit.checks``:
 - ``attention``, ``transformer``: lesson 05's attention layers, positional encoding and Transformer block.
 - ``forecasting``: lesson 06's ``make_windows``, ``sequence_mse``, ``linear_ar``, ``rollout``.
 - ``decoder``: lesson 07's ``causal_mask``, ``cached_attention``, ``decoder_block``.
+- ``captioning``: lesson 08's ``image_to_state``, ``greedy_captions``, ``beam_search``, ``column_attention``.
 - ``reference``: the NumPy references the judges use; ``probe``: the grading side of a probe.
 """
 
 from labkit.checks.attention import luong_attention, positional_encoding, scaled_dot_product_attention
+from labkit.checks.captioning import beam_search, column_attention, greedy_captions, image_to_state
 from labkit.checks.classifiers import average_ensemble, sentiment_classifier, tweet_standardize
 from labkit.checks.core import (
     REGISTRY,
@@ -39,10 +41,10 @@ from labkit.checks.sampling import sample_step
 from labkit.checks.training import input_gradients, next_char_loss, sequence_loss, train_step
 from labkit.checks.transformer import multi_head_self_attention, transformer_block
 
-__all__ = ["REGISTRY", "Check", "CheckFailed", "CheckResult", "LSTM_GATES", "Spec", "average_ensemble",
-           "cached_attention", "causal_mask", "check", "decoder_block", "expect", "expect_close",
-           "expect_shape", "input_gradients", "linear_ar", "lstm_cell", "lstm_unroll", "luong_attention",
-           "make_windows", "multi_head_self_attention", "next_char_loss", "positional_encoding",
-           "rnn_cell", "rnn_unroll", "rollout", "sample_step", "scaled_dot_product_attention",
-           "sentiment_classifier", "sequence_loss", "sequence_mse", "train_step", "transformer_block",
-           "tweet_standardize"]
+__all__ = ["Check", "CheckFailed", "CheckResult", "LSTM_GATES", "REGISTRY", "Spec", "average_ensemble",
+           "beam_search", "cached_attention", "causal_mask", "check", "column_attention", "decoder_block",
+           "expect", "expect_close", "expect_shape", "greedy_captions", "image_to_state", "input_gradients",
+           "linear_ar", "lstm_cell", "lstm_unroll", "luong_attention", "make_windows",
+           "multi_head_self_attention", "next_char_loss", "positional_encoding", "rnn_cell", "rnn_unroll",
+           "rollout", "sample_step", "scaled_dot_product_attention", "sentiment_classifier", "sequence_loss",
+           "sequence_mse", "train_step", "transformer_block", "tweet_standardize"]

@@ -4,6 +4,7 @@ One module per dataset, loaded on first use (``labkit.datasets.long_lag``):
 
 - ``ball``: a thrown ball under gravity and drag, bouncing, observed with noise (lesson 06).
 - ``co2``: weekly Mauna Loa CO2 from the statsmodels wheel, gaps filled, split by time (lesson 06).
+- ``digit_strips``: handwritten digits side by side, captioned "three one four" (lesson 08).
 - ``dates``: human-readable dates in several locales and formats, paired with ISO dates.
 - ``imdb``: Keras' IMDB reviews, only if cached or downloadable (optional, never needed).
 - ``long_lag``: synthetic long-term-dependency tasks (recall the first symbol, adding problem).
@@ -14,7 +15,7 @@ One module per dataset, loaded on first use (``labkit.datasets.long_lag``):
 
 from labkit import lazy_submodules
 
-__all__ = ["ball", "co2", "dates", "imdb", "long_lag", "order_probes", "recall", "tweets"]
+__all__ = ["ball", "co2", "dates", "digit_strips", "imdb", "long_lag", "order_probes", "recall", "tweets"]
 
 
 __getattr__, __dir__ = lazy_submodules(__name__, __all__)
