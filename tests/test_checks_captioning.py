@@ -22,8 +22,10 @@ def lesson08():
 
 
 def test_the_lessons_own_solutions_pass(lesson08, capsys):
-    results = [checks.image_to_state(lesson08["ImageToState"]), checks.greedy_captions(lesson08["greedy_captions"]),
-               checks.beam_search(lesson08["beam_search"]), checks.column_attention(lesson08["ColumnAttention"])]
+    results = [checks.image_to_state(lesson08["ImageToState"]),
+               checks.greedy_captions(lesson08["greedy_captions"]),
+               checks.beam_search(lesson08["beam_search"]),
+               checks.column_attention(lesson08["ColumnAttention"])]
     printed = capsys.readouterr().out
     assert all(results) and printed.count("[PASS]") == len(results) and "[FAIL]" not in printed, printed
 
@@ -129,14 +131,15 @@ def test_a_beam_as_wide_as_every_caption_finds_the_most_likely_one_and_width_one
     scores = np.stack([captioning._caption_scores(model, np.repeat(c[None], 6, axis=0)) for c in captions])
     best = captions[np.argmax(scores, axis=0)]  # (6, 3)
     assert np.array_equal(captioning.reference_beam_search(model, 6, 3, len(captions)), best)
-    assert np.array_equal(captioning.reference_beam_search(model, 6, 3, 1), captioning.reference_greedy(model, 6, 3))
+    greedy = captioning.reference_greedy(model, 6, 3)
+    assert np.array_equal(captioning.reference_beam_search(model, 6, 3, 1), greedy)
     wider = captioning._caption_scores(model, captioning.reference_beam_search(model, 6, 3, 3))
-    assert np.all(wider >= captioning._caption_scores(model, captioning.reference_greedy(model, 6, 3)) - 1e-9)
+    assert np.all(wider >= captioning._caption_scores(model, greedy) - 1e-9)
 
 
 def test_the_toy_model_says_in_one_line_what_prefixes_it_expects():
     model = captioning.ToyCaptioner(np.random.default_rng(2), n=3, words=4, length=4)
-    with pytest.raises(ValueError, match=r"^next_log_probs: expected prefixes \(n=3, \.\.\., t\) int, each starting"):
+    with pytest.raises(ValueError, match=r"^next_log_probs: expected prefixes \(n=3, \.\.\., t\) int, each "):
         model(np.full((3, 1), END))
     log_probs = model(np.full((3, 2, 1), START))  # (n, beams, V)
     assert log_probs.shape == (3, 2, model.vocabulary) and np.allclose(np.exp(log_probs).sum(-1), 1)

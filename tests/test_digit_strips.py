@@ -74,8 +74,10 @@ def test_the_same_seed_gives_the_same_strips_and_another_seed_others():
 @pytest.mark.parametrize("call, pattern", [
     (lambda: digit_strips.strips(0, 3), r"^n: expected an int >= 1, got 0$"),
     (lambda: digit_strips.strips(5, 0), r"^max_digits: expected an int >= 1, got 0$"),
-    (lambda: digit_strips.strips(5, 3, split="valid"), r"^split: expected one of 'train', 'test', got 'valid'$"),
-    (lambda: digit_strips.strips(5, 3, width=20), r"^width: expected at least 24 columns for 3 digits, got 20$"),
+    (lambda: digit_strips.strips(5, 3, split="valid"),
+     r"^split: expected one of 'train', 'test', got 'valid'$"),
+    (lambda: digit_strips.strips(5, 3, width=20),
+     r"^width: expected at least 24 columns for 3 digits, got 20$"),
     (lambda: digit_strips.strips(5, 3, seed=-1), r"^seed: expected an int >= 0, got -1$"),
     (lambda: digit_strips.pool("all"), r"^split: expected one of 'train', 'test', got 'all'$"),
 ])

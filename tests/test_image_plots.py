@@ -9,8 +9,8 @@ pytest.importorskip("matplotlib")
 
 
 def test_captioned_draws_one_titled_panel_per_image_and_hides_the_spare_ones():
-    fig = image_plots.captioned(np.random.default_rng(0).random((5, 8, 24)), ["one two", "", "three", "a", "b"],
-                                columns=3, title="strips")
+    images = np.random.default_rng(0).random((5, 8, 24))
+    fig = image_plots.captioned(images, ["one two", "", "three", "a", "b"], columns=3, title="strips")
     shown = [ax for ax in fig.axes if ax.axison]
     assert len(fig.axes) == 6 and len(shown) == 5
     assert [ax.get_title() for ax in shown[:2]] == ["“one two”", "(nothing)"]
@@ -27,7 +27,8 @@ def test_column_attention_puts_the_image_above_one_row_of_weights_per_word():
 
 @pytest.mark.parametrize("call, pattern", [
     (lambda: image_plots.captioned(np.zeros((2, 8)), ["a", "b"]), r"^images: expected \(n, height, width\)"),
-    (lambda: image_plots.captioned(np.zeros((2, 8, 8)), ["a"]), r"^captions: expected 2 \(one per image\), got 1$"),
+    (lambda: image_plots.captioned(np.zeros((2, 8, 8)), ["a"]),
+     r"^captions: expected 2 \(one per image\), got 1$"),
     (lambda: image_plots.column_attention(np.zeros((8, 16)), np.ones((2, 15)) / 15, ["a", "b"]),
      r"^weights: expected \(len\(words\), width\) = \(2, 16\), got \(2, 15\)$"),
     (lambda: image_plots.column_attention(np.zeros((8, 4)), np.ones((1, 4)), ["a"]),
