@@ -117,8 +117,19 @@ def _run_all(browser, url, name):
         return code if done or errors else None
 
     cells = _wait(finished, 900, f"{name} to run to the end")
-    browser.execute_script("window.jupyterapp.commands.execute('docmanager:save');")
+    _save(browser, name)
     return cells
+
+
+def _save(browser, name):
+    """Save the open notebook and wait until JupyterLab says it is on disk (not dirty)."""
+    browser.set_script_timeout(60)
+    failed = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "window.jupyterapp.commands.execute('docmanager:save').then(() => done(null), e => done(String(e)));")
+    assert failed is None, f"{name}: JupyterLab could not save: {failed}"
+    _wait(lambda: browser.execute_script(
+        "return !window.jupyterapp.shell.currentWidget.context.model.dirty;"), 60, f"{name} to be saved")
 
 
 def _complaints(cells):
