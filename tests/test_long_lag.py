@@ -43,6 +43,39 @@ def test_adding_problem_baseline_is_one_sixth():
     assert np.mean((y - 1.0) ** 2) == pytest.approx(1 / 6, abs=0.01)
 
 
+def test_subject_reset_target_is_the_most_recent_subject_and_resets_change_it():
+    x, y, resets = long_lag.subject_reset(400, 50, n_subjects=4, n_distractors=8, p_new=0.1, seed=2)
+    assert x.shape == y.shape == resets.shape == (400, 50) and x.dtype == y.dtype == np.int32
+    is_subject = x < 4
+    assert np.array_equal(is_subject[:, 1:], resets[:, 1:]) and is_subject[:, 0].all() and not resets[:, 0].any()
+    assert x[~is_subject].min() >= 4 and x.max() <= 11
+    for row in range(400):  # a plain loop: the target is the last subject seen
+        current = None
+        for t in range(50):
+            current = x[row, t] if x[row, t] < 4 else current
+            assert y[row, t] == current
+    assert (y[:, 1:][resets[:, 1:]] != y[:, :-1][resets[:, 1:]]).all()  # a reset names someone new
+    assert resets.mean() == pytest.approx(0.1 * 49 / 50, abs=0.01)
+
+
+def test_subject_reset_is_deterministic_per_seed():
+    a, b = long_lag.subject_reset(30, 20, seed=5), long_lag.subject_reset(30, 20, seed=5)
+    assert all(np.array_equal(u, v) for u, v in zip(a, b))
+    assert not np.array_equal(a[0], long_lag.subject_reset(30, 20, seed=6)[0])
+
+
+@pytest.mark.parametrize("kwargs, pattern", [
+    ({"n": 5, "length": 1}, r"^length: expected an int >= 2 \(a subject and at least one step after it\), got 1$"),
+    ({"n": 5, "length": 9, "n_subjects": 1}, r"^n_subjects: expected an int >= 2 "),
+    ({"n": 5, "length": 9, "p_new": 1.0}, r"^p_new: expected a probability strictly between 0 and 1, got 1.0$"),
+    ({"n": 5, "length": 9, "p_new": "0.1"}, r"^p_new: expected a probability .*, got '0.1'$"),
+    ({"n": 5, "length": 9, "seed": -1}, r"^seed: expected an int >= 0 or a numpy Generator, got -1$"),
+])
+def test_subject_reset_rejects_bad_arguments_in_one_line(kwargs, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        long_lag.subject_reset(**kwargs)
+
+
 @pytest.mark.parametrize("kwargs, pattern", [
     ({"n": 10, "lag": 0}, r"^lag: expected an int >= 1 \(steps between the symbol and the answer\), got 0$"),
     ({"n": 10, "lag": 2.5}, r"^lag: expected an int >= 1 .*, got 2.5$"),

@@ -5,8 +5,10 @@ it hard: one early input decides the answer, and many irrelevant inputs come aft
 
 - :func:`recall_first`: classify a sequence by its first symbol, read ``lag`` steps later.
 - :func:`adding_problem`: regress the sum of two marked values (Hochreiter & Schmidhuber, 1997).
+- :func:`subject_reset`: name the current subject at every step; a new subject replaces the
+  old one ("Bob … Alice … she"), so what must be remembered is reset now and then.
 
-Both are deterministic for a given ``seed`` (an int, or a ``numpy.random.Generator`` to draw
+All are deterministic for a given ``seed`` (an int, or a ``numpy.random.Generator`` to draw
 several splits from one stream) and use NumPy only.
 """
 
@@ -69,3 +71,34 @@ def adding_problem(n, length, *, seed=0):
     x = np.stack([values, markers], axis=-1).astype("float32")  # (n, length, 2)
     y = (values * markers).sum(axis=1).astype("float32")  # (n,)
     return x, y
+
+
+def subject_reset(n, length, *, n_subjects=4, n_distractors=8, p_new=0.1, seed=0):
+    """``n`` sequences that name their current subject at every step; new subjects replace it.
+
+    Step 0 holds a subject (ids ``0 .. n_subjects-1``). Each later step holds, with probability
+    ``p_new``, a new subject different from the current one (a **reset**: the old subject must
+    be forgotten), and otherwise a distractor (the other ``n_distractors`` ids). The target at
+    step ``t`` is the most recent subject at or before ``t``.
+
+    Returns ``x`` (n, length) int32, ``y`` (n, length) int32 and ``resets`` (n, length) bool,
+    True where a new subject replaces an old one (never at step 0).
+    """
+    n = _int_at_least("n", n, 1)
+    length = _int_at_least("length", length, 2, " (a subject and at least one step after it)")
+    n_subjects = _int_at_least("n_subjects", n_subjects, 2, " (a new subject must differ from the old)")
+    n_distractors = _int_at_least("n_distractors", n_distractors, 1)
+    if isinstance(p_new, bool) or not isinstance(p_new, (int, float)) or not 0 < p_new < 1:
+        raise ValueError(f"p_new: expected a probability strictly between 0 and 1, got {p_new!r}")
+    rng = _generator(seed)
+    x = rng.integers(n_subjects, n_subjects + n_distractors, size=(n, length))  # (n, length)
+    resets = rng.random((n, length)) < p_new  # (n, length)
+    resets[:, 0] = False
+    shifts = rng.integers(1, n_subjects, size=(n, length))  # (n, length): never back to the same
+    y = np.empty((n, length), dtype=np.int64)  # (n, length)
+    y[:, 0] = rng.integers(0, n_subjects, size=n)
+    for t in range(1, length):
+        y[:, t] = np.where(resets[:, t], (y[:, t - 1] + shifts[:, t]) % n_subjects, y[:, t - 1])
+    x[:, 0] = y[:, 0]
+    x[resets] = y[resets]
+    return x.astype("int32"), y.astype("int32"), resets
