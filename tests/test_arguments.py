@@ -20,7 +20,8 @@ def test_check_int_takes_numpy_ints_and_a_minimum():
 @pytest.mark.parametrize("load, split, kwargs, pattern", [
     (imdb.load, "dev", {}, r"^split: expected one of 'train', 'test', got 'dev'$"),
     (imdb.load, "train", {"num_words": 0}, r"^num_words: expected an int >= 1, got 0$"),
-    (order_probes.load, "validation", {}, r"^split: expected one of 'train', 'test', got 'validation'$"),
+    (order_probes.load, "validation", {},
+     r"^split: expected one of 'train', 'test', 'unseen', got 'validation'$"),
     (order_probes.load, "test", {"seed": 1.5}, r"^seed: expected an int >= 0, got 1.5$"),
 ])
 def test_dataset_loaders_reject_bad_arguments_in_one_line(load, split, kwargs, pattern):

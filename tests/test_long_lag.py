@@ -47,7 +47,8 @@ def test_subject_reset_target_is_the_most_recent_subject_and_resets_change_it():
     x, y, resets = long_lag.subject_reset(400, 50, n_subjects=4, n_distractors=8, p_new=0.1, seed=2)
     assert x.shape == y.shape == resets.shape == (400, 50) and x.dtype == y.dtype == np.int32
     is_subject = x < 4
-    assert np.array_equal(is_subject[:, 1:], resets[:, 1:]) and is_subject[:, 0].all() and not resets[:, 0].any()
+    assert np.array_equal(is_subject[:, 1:], resets[:, 1:])
+    assert is_subject[:, 0].all() and not resets[:, 0].any()
     assert x[~is_subject].min() >= 4 and x.max() <= 11
     for row in range(400):  # a plain loop: the target is the last subject seen
         current = None
@@ -65,9 +66,11 @@ def test_subject_reset_is_deterministic_per_seed():
 
 
 @pytest.mark.parametrize("kwargs, pattern", [
-    ({"n": 5, "length": 1}, r"^length: expected an int >= 2 \(a subject and at least one step after it\), got 1$"),
+    ({"n": 5, "length": 1},
+     r"^length: expected an int >= 2 \(a subject and at least one step after it\), got 1$"),
     ({"n": 5, "length": 9, "n_subjects": 1}, r"^n_subjects: expected an int >= 2 "),
-    ({"n": 5, "length": 9, "p_new": 1.0}, r"^p_new: expected a probability strictly between 0 and 1, got 1.0$"),
+    ({"n": 5, "length": 9, "p_new": 1.0},
+     r"^p_new: expected a probability strictly between 0 and 1, got 1.0$"),
     ({"n": 5, "length": 9, "p_new": "0.1"}, r"^p_new: expected a probability .*, got '0.1'$"),
     ({"n": 5, "length": 9, "seed": -1}, r"^seed: expected an int >= 0 or a numpy Generator, got -1$"),
 ])

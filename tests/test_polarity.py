@@ -46,7 +46,8 @@ def test_polar_words_leave_rare_words_unranked():
 
 
 @pytest.mark.parametrize("kwargs, pattern", [
-    ({"ids": np.zeros(5, dtype=int)}, r"^ids: expected a 2-D array of word ids \(texts, length\), got shape \(5,\)"),
+    ({"ids": np.zeros(5, dtype=int)},
+     r"^ids: expected a 2-D array of word ids \(texts, length\), got shape \(5,\)"),
     ({"labels": np.zeros(3)}, r"^labels: expected one label per text, shape \(400,\), got \(3,\)$"),
     ({"positive": 1}, r"^positive: no text has label 1$"),
     ({"n": 0}, r"^n: expected an int >= 1, got 0$"),
@@ -54,6 +55,7 @@ def test_polar_words_leave_rare_words_unranked():
 ])
 def test_polar_words_reject_bad_arguments_in_one_line(kwargs, pattern):
     ids, labels = _corpus()
-    arguments = {"ids": ids, "labels": labels, "positive": 2, "negative": 0, "n": 2, "min_count": 10, **kwargs}
+    arguments = {"ids": ids, "labels": labels, "positive": 2, "negative": 0, "n": 2, "min_count": 10,
+                 **kwargs}
     with pytest.raises(ValueError, match=pattern):
         polarity.polar_words(**arguments)
