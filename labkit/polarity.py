@@ -39,9 +39,10 @@ def polar_words(ids, labels, *, positive, negative, n=20, min_count=20, skip=(0,
         texts = ids[labels == label]  # (texts of that class, length)
         if len(texts) == 0:
             raise ValueError(f"{side}: no text has label {label!r}")
-        present = np.zeros((len(texts), vocabulary), dtype=bool)  # (texts, vocabulary)
-        present[np.arange(len(texts))[:, None], texts] = True
-        counts[side] = (present.sum(axis=0), len(texts))  # texts containing each word, texts
+        ordered = np.sort(texts, axis=1)  # (texts, length)
+        first = np.ones_like(ordered, dtype=bool)  # (texts, length): each word once per text
+        first[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+        counts[side] = (np.bincount(ordered[first], minlength=vocabulary), len(texts))  # texts with each word
     (in_positive, n_positive), (in_negative, n_negative) = counts["positive"], counts["negative"]
     log_odds_ratio = (np.log((in_positive + 1) / (n_positive - in_positive + 1))
                       - np.log((in_negative + 1) / (n_negative - in_negative + 1)))  # (vocabulary,)
