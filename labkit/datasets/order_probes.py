@@ -13,7 +13,7 @@ pair):
   (:data:`LECTURE_PAIR`) is always in ``test``: no model is trained on it.
 - ``unseen`` uses :data:`UNSEEN_TEMPLATES`, constructions that no training sentence has: does
   a model read the construction, or did it learn a shortcut such as "the last adjective wins"?
-  Half of them put the deciding adjective first and half last, as :data:`TEMPLATES` do.
+  Half of them put the deciding adjective first and half last; most of :data:`TEMPLATES` put it last.
 """
 
 from labkit.arguments import check_seed, check_split
