@@ -1,8 +1,10 @@
-"""The music time-to-quality benchmark's code paths, on a tiny budget (no timing is asserted)."""
+"""The music time-to-quality benchmark's protocol, on a few steps of each model (no timing is asserted)."""
 
-from labkit import config
+from labkit import config, notebooks
 
 import importlib.util
+import json
+import math
 
 import numpy as np
 import pytest
@@ -18,17 +20,25 @@ def bench():
     return module
 
 
-def test_both_contenders_train_and_are_scored_on_held_out_sequences(bench):
+@pytest.fixture(scope="module")
+def lesson(bench):
+    return notebooks.load_definitions(bench.NOTEBOOK, bench.LESSON)
+
+
+@pytest.mark.parametrize("name", ["labkit", "reference"])
+def test_a_run_saves_weights_on_its_schedule_resumes_and_is_scored(bench, lesson, name, tmp_path):
     rng = np.random.default_rng(0)
     train_ids = rng.integers(0, 20, size=5000).astype("int32")
     held = [rng.integers(0, 20, size=n).astype("int32") for n in (30, 50)]
-    for build in (bench.labkit_recipe, bench.reference):
-        curve = bench.race("test", build(20), train_ids, held, budget=0.5, every=0.25)
-        seconds, steps, bits, streamed = curve[-1]
-        assert steps >= 1 and seconds >= 0.5 and 0 < bits < 2 * np.log2(20)
-        assert (streamed is None) == (build is bench.labkit_recipe)
-        if streamed is not None:
-            assert 0 < streamed < 2 * np.log2(20)
+    state = bench.train(tmp_path, name, lesson, 20, train_ids, seed=0, total_steps=2, schedule={1})
+    assert state["step"] == 2 and set(state["wall"]) == {"1", "2"}
+    state = bench.train(tmp_path, name, lesson, 20, train_ids, seed=0, total_steps=3, schedule={1})
+    assert state["step"] == 3 and len(state["losses"]) == 3  # resumed at step 2, not from the start
+    saved = sorted(p.name for p in (tmp_path / "weights").glob("*.h5"))
+    assert saved == [f"step-00000{i}.weights.h5" for i in (1, 2, 3)]
+    scores = bench.score(tmp_path, name, lesson, 20, held)
+    assert sorted(scores) == [1, 2, 3] and all(0 < bits < 2 * np.log2(20) for bits in scores.values())
+    assert json.loads((tmp_path / "scores.json").read_text()) == {str(k): v for k, v in scores.items()}
 
 
 def test_streamed_score_of_a_uniform_guess_is_log2_of_the_vocabulary(bench):
@@ -39,6 +49,31 @@ def test_streamed_score_of_a_uniform_guess_is_log2_of_the_vocabulary(bench):
     assert bits == pytest.approx(np.log2(7), rel=1e-6)
 
 
-def test_first_time_at_reads_the_curve(bench):
-    curve = [(30.0, 10, 3.0, None), (60.0, 20, 2.0, None), (90.0, 30, 1.5, None)]
-    assert bench.first_time_at(curve, 2.0) == 60.0 and bench.first_time_at(curve, 1.0) is None
+def test_seconds_to_reach_interpolates_between_the_scores_either_side(bench):
+    curve = [(30.0, 3.0), (60.0, 2.0), (90.0, 1.5)]
+    assert bench.seconds_to_reach(curve, 1.75) == pytest.approx(75.0)
+    assert bench.seconds_to_reach(curve, 2.0) == pytest.approx(60.0)
+    assert bench.seconds_to_reach(curve, 3.5) == 30.0  # already there at the first score
+    assert bench.seconds_to_reach(curve, 1.0) is None
+
+
+def test_snapshot_steps_are_dense_early_and_end_at_the_last_step(bench):
+    steps = bench.snapshot_steps(3600, n_early=24)
+    assert steps == sorted(set(steps)) and steps[-1] == 3600 and steps[0] == 45
+    assert sum(s <= 1080 for s in steps) == 24 and len(steps) == 24 + 14
+
+
+def test_report_takes_the_reference_median_of_its_last_three_and_each_seeds_crossing(bench):
+    runs = {"reference/seed-0": {100: 2.5, 200: 2.0, 300: 1.9, 400: 2.1},  # last three: median 2.0
+            "labkit/seed-0": {10: 3.0, 20: 1.8, 40: 1.6},
+            "labkit/seed-1": {10: 3.0, 20: 2.2, 40: 1.7}}
+    result = bench.report(runs, {"reference": 1.0, "labkit": 2.0}, budget=80)
+    assert result["reference_quality"] == 2.0
+    seeds = result["per_seed"]
+    assert seeds["labkit/seed-0"]["seconds_to_reference_quality"] == pytest.approx(20 + 20 * 1.0 / 1.2)
+    assert seeds["labkit/seed-1"]["seconds_to_reference_quality"] == pytest.approx(40 + 40 * 0.2 / 0.5)
+    assert seeds["labkit/seed-1"]["ratio"] == pytest.approx(56 / 80)
+    assert [s["bits_at_budget"] for s in seeds.values()] == [1.6, 1.7]
+    assert result["median_bits_at_budget"] == pytest.approx(1.65)
+    assert result["seed_spread"] == pytest.approx(0.05) and not result["targets_met"]["seed_spread"]
+    assert math.isclose(result["median_ratio"], np.median([seeds[k]["ratio"] for k in seeds]))

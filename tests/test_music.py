@@ -46,6 +46,19 @@ def test_clean_tune_keeps_the_header_the_model_needs_and_the_music():
     assert music.clean_tune(tune) == "X:7\nT:First\nM:6/8\nL:1/8\nK:D\nDFA dAF|\nK:G\nGBd gdB|\n"
 
 
+@pytest.mark.parametrize(("written", "normalised"), [
+    ("K:E Minor", "K:Em"), ("K:EMin", "K:Em"), ("K:A Mixolydian", "K:Amix"), ("K:AMix", "K:Amix"),
+    ("K:D Major", "K:D"), ("K:F# Minor", "K:F#m"), ("K:G", "K:G"), ("K:Bb", "K:Bb"), ("K:Bbm", "K:Bbm"),
+    ("K:Hp", "K:Hp"), ("T:E Minor", "T:E Minor")])
+def test_normalise_key_gives_each_key_one_spelling(written, normalised):
+    assert music.normalise_key(written) == normalised
+
+
+def test_clean_tune_normalises_keys_in_the_header_and_in_the_music():
+    tune = "X:1\nT:A\nM:6/8\nK:E Minor\nEGB|\nK:G Major\nGBd|\n"
+    assert music.clean_tune(tune) == "X:1\nT:A\nM:6/8\nK:Em\nEGB|\nK:G\nGBd|\n"
+
+
 def test_load_corpus_has_about_3000_tunes_in_a_fixed_order(oneills):
     ryans = music.load_corpus(["ryansMammoth"])
     assert len(oneills) == 2009 and len(ryans) > 1000

@@ -19,6 +19,9 @@ COLLECTIONS = ("oneills1850", "ryansMammoth")
 KEPT_FIELDS = "XTMLK"  # header fields the model sees; the others are credits and notes
 _FIELD = re.compile(r"^([A-Za-z]):\s*(.*)$")
 _COMMENT = re.compile(r"(?<!\\)%.*$")  # '%' starts a comment to the end of the line
+_KEY = re.compile(r"^K:([A-G][#b]?)\s*([A-Za-z]+)$")  # a key written out: "K:E Minor", "K:AMix"
+_MODES = {"major": "", "maj": "", "minor": "m", "min": "m", "m": "m", "mixolydian": "mix", "dorian": "dor",
+          "lydian": "lyd", "phrygian": "phr", "aeolian": "m", "ionian": ""}
 
 
 def _check_text(text, name):
@@ -46,12 +49,20 @@ def split_tunes(text):
     return ["\n".join(lines) + "\n" for lines in tunes]
 
 
+def normalise_key(line):
+    """One spelling per key, O'Neill's: ``K:E Minor`` and ``K:EMin`` -> ``K:Em``, ``K:A Mixolydian``
+    and ``K:AMix`` -> ``K:Amix``, ``K:D Major`` -> ``K:D``. Other lines come back unchanged."""
+    key = _KEY.match(line)
+    mode = key and _MODES.get(key.group(2).lower(), key.group(2).lower() if len(key.group(2)) == 3 else None)
+    return line if mode is None else f"K:{key.group(1)}{mode}"
+
+
 def clean_tune(tune):
     """Keep the header fields X, T (the first), M, L, K and the music; drop credits and notes.
 
-    Header fields are written without a space after the colon (``T:The Enchanted Valley``),
-    so every collection looks alike to a character model. Fields inside the music (a key
-    change ``K:D`` or meter change) are kept.
+    Header fields are written without a space after the colon (``T:The Enchanted Valley``) and
+    keys in one spelling (:func:`normalise_key`), so every collection looks alike to a character
+    model. Fields inside the music (a key change ``K:D`` or meter change) are kept.
     """
     _check_text(tune, "tune")
     kept, in_header, has_title = [], True, False
@@ -62,10 +73,10 @@ def clean_tune(tune):
             if letter not in KEPT_FIELDS or (letter == "T" and has_title):
                 continue
             has_title |= letter == "T"
-            kept.append(f"{letter}:{value.strip()}")
+            kept.append(normalise_key(f"{letter}:{value.strip()}"))
             in_header &= letter != "K"
         elif not in_header:
-            kept.append(line)
+            kept.append(normalise_key(line) if field else line)
     return "\n".join(kept) + "\n"
 
 
