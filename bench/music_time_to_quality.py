@@ -19,7 +19,8 @@ Protocol (quality and speed measured apart):
 3. ``score``: every saved weights file scored afterwards.
 4. ``report``: time axis = steps x median step time. The reference's quality is the median of its
    last three scores; a recipe seed's crossing time is interpolated between the scores either side;
-   the recipe passes on the median over seeds. Also prints the raw wall-clock curve of each run.
+   the recipe passes on the median over seeds. The raw wall-clock curve of each run is printed
+   while it trains and kept in the report.
 
     .venv/bin/python bench/music_time_to_quality.py                       # all phases, 1500 s, 3 seeds
     .venv/bin/python bench/music_time_to_quality.py --quick               # 300 s, 1 seed: a sanity run
@@ -132,6 +133,15 @@ def train(run_dir, name, lesson, vocab_size, train_ids, seed, total_steps, sched
     return state
 
 
+def wall_clock(run_dir):
+    """{step: training seconds on the wall clock} of a run, as it went (other runs in parallel slow it)."""
+    from labkit import checkpoints
+
+    latest = checkpoints.latest(run_dir / "resume")
+    wall = json.loads((latest / "state.json").read_text())["wall"] if latest else {}
+    return {int(step): seconds for step, seconds in wall.items()}
+
+
 def streamed_bits_per_char(stateful_logits_fn, held_ids, window=100):
     """Bits/char of the held-out tunes joined into STREAMS continuous streams, read in windows by a
     stateful model that carries its state from one window to the next."""
@@ -238,7 +248,7 @@ def main():
     wanted = [("reference", REFERENCE_SEED)] if with_reference else []
     if args.contender in (None, "labkit"):
         wanted += [("labkit", seed) for seed in (args.seeds if args.seed is None else [args.seed])]
-    runs = {}
+    runs, walls = {}, {}
     for name, seed in wanted:
         run_dir = out / name / f"seed-{seed}"
         schedule = snapshot_steps(steps[name], n_early=24 if name == "labkit" else 6)
@@ -248,9 +258,10 @@ def main():
                 f"{int(step)}:{seconds:.0f}" for step, seconds in state["wall"].items()))
         if args.phase in ("score", "report", "all"):
             runs[f"{name}/seed-{seed}"] = score(run_dir, name, lesson, len(vocab), held_ids)
+            walls[f"{name}/seed-{seed}"] = wall_clock(run_dir)
     if args.phase in ("report", "all"):
         result = {"budget_seconds": args.budget, "step_seconds": step_seconds, "steps": steps,
-                  "targets": TARGETS, **report(runs, step_seconds, args.budget)}
+                  "targets": TARGETS, **report(runs, step_seconds, args.budget), "wall_clock_seconds": walls}
         for key in ("reference_quality", "median_ratio", "median_bits_at_budget", "seed_spread"):
             print(f"{key}: {result[key]:.3f}")
         print("targets met:", result["targets_met"])

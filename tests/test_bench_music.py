@@ -2,6 +2,7 @@
 
 from labkit import config, notebooks
 
+import argparse
 import importlib.util
 import json
 import math
@@ -36,6 +37,8 @@ def test_a_run_saves_weights_on_its_schedule_resumes_and_is_scored(bench, lesson
     assert state["step"] == 3 and len(state["losses"]) == 3  # resumed at step 2, not from the start
     saved = sorted(p.name for p in (tmp_path / "weights").glob("*.h5"))
     assert saved == [f"step-00000{i}.weights.h5" for i in (1, 2, 3)]
+    wall = bench.wall_clock(tmp_path)
+    assert sorted(wall) == [1, 2, 3] and wall[1] < wall[2] < wall[3]
     scores = bench.score(tmp_path, name, lesson, 20, held)
     assert sorted(scores) == [1, 2, 3] and all(0 < bits < 2 * np.log2(20) for bits in scores.values())
     assert json.loads((tmp_path / "scores.json").read_text()) == {str(k): v for k, v in scores.items()}
@@ -77,3 +80,14 @@ def test_report_takes_the_reference_median_of_its_last_three_and_each_seeds_cros
     assert result["median_bits_at_budget"] == pytest.approx(1.65)
     assert result["seed_spread"] == pytest.approx(0.05) and not result["targets_met"]["seed_spread"]
     assert math.isclose(result["median_ratio"], np.median([seeds[k]["ratio"] for k in seeds]))
+
+
+def test_the_lever_script_trains_and_scores_each_lever(tmp_path):
+    path = config.REPO_ROOT / "bench" / "music_levers.py"
+    spec = importlib.util.spec_from_file_location("music_levers", path)
+    levers = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(levers)
+    args = argparse.Namespace(steps=2, score=[1, 2], peak=5e-3, warmup=0.5, dropout=0.3, late_dropout=1,
+                              batch=4, length=20, units=8, more_data=True, seed=0)
+    curve = levers.run(args)
+    assert [step for step, _, _ in curve] == [1, 2] and all(0 < bits < 8 for _, _, bits in curve)
