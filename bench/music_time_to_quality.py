@@ -27,7 +27,7 @@ Protocol (quality and speed measured apart):
     .venv/bin/python bench/music_time_to_quality.py --phase train --contender labkit --seed 1
 """
 
-from labkit import config, files, music, notebooks, text
+from labkit import config, files, music, notebooks, same_clock, text
 
 import argparse
 import json
@@ -164,6 +164,7 @@ def score(run_dir, name, lesson, vocab_size, held_ids):
     model = reference_model(vocab_size) if name == "reference" else lesson["build_model"](vocab_size)
     streamer = reference_model(vocab_size, STREAMS, stateful=True) if name == "reference" else None
     logits_fn = tf.function(lambda x: model(x, training=False))
+    streamed_fn = tf.function(lambda x: streamer(x, training=False)) if streamer is not None else None
     for weights in sorted((run_dir / "weights").glob("step-*.weights.h5")):
         step = str(int(weights.name[5:11]))
         if step in scores:
@@ -173,21 +174,11 @@ def score(run_dir, name, lesson, vocab_size, held_ids):
         if streamer is not None:
             streamer.load_weights(weights)
             streamer.layers[1].reset_state()
-            streamed = tf.function(lambda x: streamer(x, training=False))
-            bits = min(bits, streamed_bits_per_char(streamed, held_ids))
+            bits = min(bits, streamed_bits_per_char(streamed_fn, held_ids))
         scores[step] = bits
         files.write_text_atomically(path, json.dumps(scores, indent=1))
         print(f"{run_dir.name}: step {step:>5} held-out {bits:.3f} bits/char", flush=True)
     return {int(step): bits for step, bits in scores.items()}
-
-
-def seconds_to_reach(curve, quality):
-    """First time a [(seconds, bits), ...] curve reaches ``quality``, interpolated linearly in time
-    between the scores either side; None if it never does."""
-    for (t0, b0), (t1, b1) in zip([(0.0, math.inf)] + curve, curve):
-        if b1 <= quality:
-            return t1 if not math.isfinite(b0) else t0 + (t1 - t0) * (b0 - quality) / (b0 - b1)
-    return None
 
 
 def report(runs, step_seconds, budget):
@@ -198,7 +189,8 @@ def report(runs, step_seconds, budget):
     seeds = {}
     for key, curve in curves.items():
         if key.startswith("labkit"):
-            reached = seconds_to_reach(curve, reference_quality)
+            reached = same_clock.seconds_to_reach([same_clock.Point(t, 0, bits) for t, bits in curve],
+                                                  reference_quality)
             seeds[key] = {"seconds_to_reference_quality": reached,
                           "ratio": None if reached is None else reached / budget,
                           "bits_at_budget": float(np.interp(budget, *zip(*curve)))}

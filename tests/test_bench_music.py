@@ -52,14 +52,6 @@ def test_streamed_score_of_a_uniform_guess_is_log2_of_the_vocabulary(bench):
     assert bits == pytest.approx(np.log2(7), rel=1e-6)
 
 
-def test_seconds_to_reach_interpolates_between_the_scores_either_side(bench):
-    curve = [(30.0, 3.0), (60.0, 2.0), (90.0, 1.5)]
-    assert bench.seconds_to_reach(curve, 1.75) == pytest.approx(75.0)
-    assert bench.seconds_to_reach(curve, 2.0) == pytest.approx(60.0)
-    assert bench.seconds_to_reach(curve, 3.5) == 30.0  # already there at the first score
-    assert bench.seconds_to_reach(curve, 1.0) is None
-
-
 def test_snapshot_steps_are_dense_early_and_end_at_the_last_step(bench):
     steps = bench.snapshot_steps(3600, n_early=24)
     assert steps == sorted(set(steps)) and steps[-1] == 3600 and steps[0] == 45
