@@ -13,6 +13,7 @@ BROKEN = {
     "unclosed quote": 'X:1\nM:4/4\nL:1/8\nK:C\n"Am CDE cdec|\n',
     "1 MB": "X:1\nM:4/4\nL:1/8\nK:C\n" + "CDEF GABc|" * 100_000,
     "no notes": "X:1\nM:4/4\nL:1/8\nK:C\nz8|z8|\n",
+    "two tunes (an indented X: line)": "X:1\nM:4/4\nL:1/8\nK:C\nCDEF GABc|\n X:2\nK:C\nCDEF GABc|\n",
 }
 
 

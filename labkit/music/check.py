@@ -75,10 +75,13 @@ def _parse(abc):
 
     try:
         with _quiet():
-            return converter.parse(abc, format="abc"), ""
+            score = converter.parse(abc, format="abc")
     except Exception as error:  # music21 raises many types on bad ABC; none may escape
         message = " ".join(str(error).split())[:160]
         return None, f"music21 could not parse it ({type(error).__name__}: {message})"
+    if "Opus" in score.classes:  # a second X: line (e.g. an indented one) starts another tune
+        return None, f"it holds {len(score.scores)} tunes (more than one X: line)"
+    return score, ""
 
 
 def _overfull_bars(abc, n_measures):
