@@ -8,7 +8,9 @@ Everything here is NumPy; nothing imports TensorFlow.
     ids = vocab.encode(words("i love networks"))          # (3,) int32
     x, y = shift_targets(ids)                              # x = ids[:-1], y = ids[1:]
 
-``bits_per_char`` scores a next-step model on held-out sequences (lesson 04's tunes).
+``next_step_batch`` draws random windows of a stream; ``consecutive_batch`` reads it in rows whose
+windows continue from one step to the next (for a stateful model). ``bits_per_char`` scores a
+next-step model on held-out sequences (lesson 04's tunes).
 """
 
 from labkit.arguments import check_int
@@ -171,6 +173,35 @@ def next_step_batch(ids, seq_length, batch_size, rng):
     starts = rng.integers(0, len(ids) - seq_length, size=batch_size)
     windows = np.stack([ids[s : s + seq_length + 1] for s in starts]).astype(np.int32)
     return shift_targets(windows)  # each (batch_size, seq_length)
+
+
+def consecutive_batch(sequences, seq_length, batch_size, step, seed):
+    """Batch ``step`` (1, 2, ...) of truncated backpropagation through time over ``sequences``.
+
+    Each epoch joins the sequences (1-D id arrays, e.g. one tune each with its separator) in a
+    new order drawn from ``seed`` and the epoch, and cuts the stream into ``batch_size`` rows read
+    side by side. Step k of an epoch is the k-th window of ``seq_length`` ids of every row, so row
+    i of a batch continues row i of the batch before and a stateful model can carry its state
+    across. A function of the step, so a resumed run gets the same data.
+    Returns ``(x, y)``, each (batch_size, seq_length) int32, y one id ahead of x.
+    """
+    check_int("seq_length", seq_length)
+    check_int("batch_size", batch_size)
+    check_int("step", step)
+    sequences = [np.asarray(s) for s in sequences]
+    if not sequences or any(s.ndim != 1 for s in sequences):
+        raise ValueError("sequences: expected a non-empty list of 1-D id arrays (e.g. one per tune)")
+    windows_per_row = (sum(map(len, sequences)) - 1) // batch_size // seq_length
+    if windows_per_row < 1:
+        raise ValueError(f"sequences: {sum(map(len, sequences))} ids are too few for {batch_size} rows "
+                         f"of at least {seq_length} + 1")
+    epoch, window = divmod(step - 1, windows_per_row)
+    order = np.random.default_rng([seed, epoch]).permutation(len(sequences))
+    stream = np.concatenate([sequences[i] for i in order]).astype(np.int32)  # (n_ids,)
+    row_length = (len(stream) - 1) // batch_size
+    starts = np.arange(batch_size) * row_length + window * seq_length  # (batch_size,)
+    windows = stream[starts[:, None] + np.arange(seq_length + 1)]  # (batch_size, seq_length + 1)
+    return shift_targets(windows)
 
 
 def _windows(sequence, context):

@@ -115,6 +115,35 @@ def test_next_step_batch_rejects_bad_arguments(args, error, pattern):
         text.next_step_batch(*args)
 
 
+def test_consecutive_batch_rows_continue_from_step_to_step_and_cover_an_epoch():
+    sequences = [i * 100 + np.arange(n, dtype=np.int32) for i, n in enumerate([30, 25, 40, 26])]
+    steps_per_epoch = (121 - 1) // 3 // 10  # 121 ids, 3 rows, windows of 10: 4 steps
+    batches = [text.consecutive_batch(sequences, 10, 3, step, 0) for step in range(1, steps_per_epoch + 1)]
+    for x, y in batches:
+        assert x.shape == y.shape == (3, 10) and x.dtype == np.int32
+        assert np.array_equal(x[:, 1:], y[:, :-1])
+    for (_, y_before), (x_after, _) in zip(batches, batches[1:]):
+        assert np.array_equal(x_after[:, 0], y_before[:, -1])  # each row picks up where it stopped
+    read = np.concatenate([x for x, _ in batches], axis=1).ravel()  # the epoch's rows, one after another
+    stream = np.concatenate([sequences[i] for i in np.random.default_rng([0, 0]).permutation(4)])
+    assert np.array_equal(read, stream[:120].reshape(3, 40).ravel())  # the whole stream, in order, once
+    next_epoch, _ = text.consecutive_batch(sequences, 10, 3, steps_per_epoch + 1, seed=0)
+    assert not np.array_equal(next_epoch, batches[0][0])  # a new order of the sequences
+    again, _ = text.consecutive_batch(sequences, 10, 3, 2, seed=0)
+    assert np.array_equal(again, batches[1][0])  # a function of the step: resuming gets the same data
+
+
+@pytest.mark.parametrize("args, pattern", [
+    (([np.arange(50)], 0, 2, 1, 0), "^seq_length: expected an int >= 1"),
+    (([np.arange(50)], 5, 2, 0, 0), "^step: expected an int >= 1"),
+    (([], 5, 2, 1, 0), "^sequences: expected a non-empty list of 1-D id arrays"),
+    (([np.arange(20)], 10, 2, 1, 0), "^sequences: 20 ids are too few for 2 rows of at least 10 \\+ 1"),
+])
+def test_consecutive_batch_rejects_bad_arguments(args, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        text.consecutive_batch(*args)
+
+
 def test_sentences_accepts_one_string_or_a_list():
     assert text.sentences("good, not bad") == ["good, not bad"]
     assert text.sentences(["a", "b c"]) == ["a", "b c"]
