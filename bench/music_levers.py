@@ -28,14 +28,27 @@ MORE_DATA = ["airdsAirs", "miscFolk"]
 
 
 def build(vocab_size, units, dropout):
-    return keras.Sequential([
-        keras.Input((None,), dtype="int32"),  # (batch, time)
-        keras.layers.Embedding(vocab_size, 64),  # (batch, time, 64)
-        keras.layers.Dropout(dropout),
-        keras.layers.LSTM(units, return_sequences=True),  # (batch, time, units)
-        keras.layers.Dropout(dropout),
-        keras.layers.Dense(vocab_size),  # (batch, time, vocab) logits
-    ])
+    """Lesson 04's model, with the LSTM's state as input and output: (ids, h, c) -> (logits, h, c)."""
+    ids, h, c = keras.Input((None,), dtype="int32"), keras.Input((units,)), keras.Input((units,))
+    vectors = keras.layers.Dropout(dropout)(keras.layers.Embedding(vocab_size, 64)(ids))  # (batch, time, 64)
+    states, h_out, c_out = keras.layers.LSTM(units, return_sequences=True, return_state=True)(
+        vectors, initial_state=[h, c])  # (batch, time, units), (batch, units) x 2
+    logits = keras.layers.Dense(vocab_size)(keras.layers.Dropout(dropout)(states))  # (batch, time, vocab)
+    return keras.Model([ids, h, c], [logits, h_out, c_out])
+
+
+def carried_batches(tunes, vocab, batch, length, seed):
+    """Truncated backpropagation through time: each epoch joins the tunes in a new order, cuts the
+    stream into ``batch`` rows and yields consecutive windows of each row, so a row's LSTM state can
+    carry on from its previous window. Yields (x, y, new_epoch), x and y (batch, length)."""
+    for epoch in range(10**9):
+        order = np.random.default_rng([seed, epoch]).permutation(len(tunes))
+        ids = vocab.encode("\n".join(tunes[i] for i in order))
+        per_row = (len(ids) - 1) // batch
+        x = ids[: batch * per_row].reshape(batch, per_row)  # (batch, per_row)
+        y = ids[1 : batch * per_row + 1].reshape(batch, per_row)
+        for start in range(0, per_row - length + 1, length):
+            yield x[:, start:start + length], y[:, start:start + length], start == 0
 
 
 def run(args):
@@ -54,26 +67,35 @@ def run(args):
 
     def make_step(dropout_on):
         @tf.function
-        def step(x, y):  # x, y: (batch, time)
+        def step(x, y, h, c):  # x, y: (batch, time); h, c: (batch, units)
             with tf.GradientTape() as tape:
-                logits = model(x, training=dropout_on)  # (batch, time, vocab)
+                logits, h, c = model([x, h, c], training=dropout_on)  # (batch, time, vocab)
                 per_step = keras.losses.sparse_categorical_crossentropy(y, logits, from_logits=True)
                 loss = tf.reduce_mean(per_step)
             gradients = tape.gradient(loss, model.trainable_variables)
             optimizer.apply_gradients(zip(gradients, model.trainable_variables))
-            return loss
+            return loss, h, c
         return step
 
     without_dropout, with_dropout = make_step(False), make_step(True)
-    curve, seconds = [], 0.0
+    zeros = np.zeros((args.batch, args.units), np.float32)
+    carried = carried_batches(train_tunes, vocab, args.batch, args.length, args.seed)
+    curve, seconds, h, c = [], 0.0, zeros, zeros
     for step in range(1, args.steps + 1):
-        rng = np.random.default_rng([args.seed, step])
-        x, y = text.next_step_batch(train_ids, args.length, args.batch, rng)  # (batch, length) each
+        if args.carry_state:
+            x, y, new_epoch = next(carried)  # (batch, length) each
+            h, c = (zeros, zeros) if new_epoch else (h, c)
+        else:
+            rng = np.random.default_rng([args.seed, step])
+            x, y = text.next_step_batch(train_ids, args.length, args.batch, rng)  # (batch, length) each
+            h, c = zeros, zeros
         start = time.perf_counter()
-        float((without_dropout if step <= args.late_dropout else with_dropout)(x, y))
+        loss, h, c = (without_dropout if step <= args.late_dropout else with_dropout)(x, y, h, c)
+        float(loss)
         seconds += time.perf_counter() - start
         if step in args.score:
-            bits = text.bits_per_char(lambda ids: model(ids, training=False), held_ids)
+            scorer = lambda ids: model([ids, *[np.zeros((len(ids), args.units), np.float32)] * 2])[0]  # noqa: E731
+            bits = text.bits_per_char(scorer, held_ids)
             curve.append((step, round(seconds, 1), bits))
             print(f"step {step:5d}  {seconds:6.0f} s  held-out {bits:.4f} bits/char", flush=True)
     return curve
@@ -90,6 +112,8 @@ def main():
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--length", type=int, default=100, help="characters per window")
     parser.add_argument("--units", type=int, default=384)
+    parser.add_argument("--carry-state", action="store_true",
+                        help="consecutive windows, each row's LSTM state carried on (truncated BPTT)")
     parser.add_argument("--more-data", action="store_true", help=f"also train on {', '.join(MORE_DATA)}")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path)

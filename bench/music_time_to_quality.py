@@ -42,17 +42,23 @@ import tensorflow as tf
 
 NOTEBOOK = config.NOTEBOOKS_DIR / "04_music_generation.ipynb"
 LESSON = ["SEED", "SCHEDULE_STEPS", "BATCH", "LENGTH", "UNITS", "build_model", "compute_loss",
-          "make_optimizer", "make_train_step", "batch_at"]
+          "make_optimizer", "make_train_step", "batch_at", "make_batches"]
 STREAMS, REFERENCE_SEED = 32, 0
 TARGETS = {"ratio": 0.11, "bits_at_budget": 1.46, "seed_spread": 0.02}
 
 
-def corpus():
-    """Lesson 04's split: O'Neill's tunes minus every 10th plus Ryan's to train on; every 10th held out."""
-    train_tunes, held_tunes = music.held_out(music.load_corpus(["oneills1850"]))
-    train_text = "\n".join(train_tunes + music.load_corpus(["ryansMammoth"]))
-    vocab = text.Vocabulary.build(train_text, specials=(text.UNK,))
-    return vocab, vocab.encode(train_text), [vocab.encode(tune) for tune in held_tunes]
+class Corpus:
+    """Lesson 04's split: O'Neill's tunes minus every 10th plus Ryan's to train on; every 10th held out.
+    ``stream``: the training tunes joined (the reference's random windows); ``tunes``: one id array per
+    training tune with its blank line (the recipe's consecutive windows); ``held_out``: one per tune."""
+
+    def __init__(self):
+        train_tunes, held_tunes = music.held_out(music.load_corpus(["oneills1850"]))
+        train_tunes += music.load_corpus(["ryansMammoth"])
+        self.vocab = text.Vocabulary.build("\n".join(train_tunes), specials=(text.UNK,))
+        self.stream = self.vocab.encode("\n".join(train_tunes))  # (n_train_chars,)
+        self.tunes = [self.vocab.encode(tune + "\n") for tune in train_tunes]
+        self.held_out = [self.vocab.encode(tune) for tune in held_tunes]
 
 
 def reference_model(vocab_size, batch_size=None, stateful=False):
@@ -66,32 +72,34 @@ def reference_model(vocab_size, batch_size=None, stateful=False):
     ])
 
 
-def contender(name, lesson, vocab_size, seed, total_steps):
-    """(model, optimizer, train_step, batch_at(step, ids)) of ``name``, built right after seeding."""
+def contender(name, lesson, data, seed, total_steps):
+    """(model, optimizer, train_step, batch_at(step)) of ``name``, built right after seeding."""
     keras.utils.set_random_seed(seed)
+    vocab_size = len(data.vocab)
     if name == "reference":
         model, optimizer = reference_model(vocab_size, 8, stateful=True), keras.optimizers.Adam(5e-3)
 
-        def batch_at(step, ids):  # the lab's get_batch: 8 random windows of 100 characters
-            return text.next_step_batch(ids, 100, 8, np.random.default_rng([seed, step]))
+        def batch_at(step):  # the lab's get_batch: 8 random windows of 100 characters
+            return text.next_step_batch(data.stream, 100, 8, np.random.default_rng([seed, step]))
 
         train_step = lesson["make_train_step"](model, optimizer)  # the same step: loss, tape, apply
     else:
-        lesson["batch_at"].__globals__["SEED"] = seed  # each seed its own windows, too
-        model, optimizer = lesson["build_model"](vocab_size), lesson["make_optimizer"](total_steps)
+        lesson["batch_at"].__globals__["SEED"] = seed  # each seed its own order of the tunes, too
+        model = lesson["build_model"](vocab_size, lesson["BATCH"])  # stateful: rows go on from step to step
+        optimizer = lesson["make_optimizer"](total_steps)
         train_step = lesson["make_train_step"](model, optimizer)
-        batch_at = lambda step, ids: lesson["batch_at"](ids, step)  # noqa: E731
+        batch_at = lesson["make_batches"](model, data.tunes)  # its state set to zero every RESET_EVERY steps
     optimizer.build(model.trainable_variables)
     return model, optimizer, tf.function(train_step), batch_at
 
 
-def measure_step_seconds(lesson, vocab_size, train_ids, rounds, block):
+def measure_step_seconds(lesson, data, rounds, block):
     """Median seconds per step of each contender over ``rounds`` interleaved blocks of ``block`` steps."""
-    built = {name: contender(name, lesson, vocab_size, 0, 3000) for name in ("reference", "labkit")}
+    built = {name: contender(name, lesson, data, 0, 3000) for name in ("reference", "labkit")}
     times = {name: [] for name in built}
     for round_ in range(rounds + 1):  # round 0 compiles and warms up; not counted
         for name, (_, _, train_step, batch_at) in built.items():
-            batches = [batch_at(step, train_ids) for step in range(1, block + 1)]
+            batches = [batch_at(step) for step in range(1, block + 1)]
             start = time.perf_counter()
             for x, y in batches:
                 float(train_step(x, y))
@@ -107,20 +115,20 @@ def snapshot_steps(total_steps, n_early):
     return sorted({int(round(s)) for s in np.concatenate([early, late])})
 
 
-def train(run_dir, name, lesson, vocab_size, train_ids, seed, total_steps, schedule):
+def train(run_dir, name, lesson, data, seed, total_steps, schedule):
     """Train ``name`` from ``seed`` to ``total_steps``, saving weights at ``schedule``; resumes."""
     from labkit import checkpoints
 
     resume, weights = run_dir / "resume", run_dir / "weights"
     weights.mkdir(parents=True, exist_ok=True)
-    model, optimizer, train_step, batch_at = contender(name, lesson, vocab_size, seed, total_steps)
+    model, optimizer, train_step, batch_at = contender(name, lesson, data, seed, total_steps)
     state = {"step": 0, "losses": [], "seconds": 0.0, "wall": {}}
     if checkpoints.latest(resume) is not None:
         state = checkpoints.restore(checkpoints.latest(resume), model, optimizer)
     started = time.perf_counter() - state["seconds"]
     while state["step"] < total_steps:
         state["step"] += 1
-        state["losses"].append(float(train_step(*batch_at(state["step"], train_ids))))
+        state["losses"].append(float(train_step(*batch_at(state["step"]))))
         if state["step"] in schedule or state["step"] == total_steps:
             state["seconds"] = time.perf_counter() - started
             state["wall"][str(state["step"])] = state["seconds"]
@@ -221,14 +229,15 @@ def main():
     out = args.out or config.REPO_ROOT / "build" / "bench" / f"music_time_to_quality-{args.budget:.0f}s"
     out.mkdir(parents=True, exist_ok=True)
     lesson = notebooks.load_definitions(NOTEBOOK, LESSON)
-    vocab, train_ids, held_ids = corpus()
-    print(f"train {len(train_ids):,} chars, held-out {sum(map(len, held_ids)):,}, vocabulary {len(vocab)}; "
+    data = Corpus()
+    print(f"train {len(data.stream):,} chars, held-out {sum(map(len, data.held_out)):,}, "
+          f"vocabulary {len(data.vocab)}; "
           f"budget {args.budget:.0f} s each", flush=True)
 
     timing_path = out / "step_seconds.json"
     if args.phase in ("time", "all") and not timing_path.exists():
         rounds = 3 if args.quick else 7
-        medians, rounds = measure_step_seconds(lesson, len(vocab), train_ids, rounds, block=10)
+        medians, rounds = measure_step_seconds(lesson, data, rounds, block=10)
         files.write_text_atomically(timing_path, json.dumps({"median": medians, "rounds": rounds}, indent=1))
     if not timing_path.exists():
         raise SystemExit(f"{timing_path} is missing: run --phase time first (on a quiet machine)")
@@ -245,11 +254,12 @@ def main():
         run_dir = out / name / f"seed-{seed}"
         schedule = snapshot_steps(steps[name], n_early=24 if name == "labkit" else 6)
         if args.phase in ("train", "all"):
-            state = train(run_dir, name, lesson, len(vocab), train_ids, seed, steps[name], schedule)
+            state = train(run_dir, name, lesson, data, seed, steps[name], schedule)
             print(f"{name} seed {seed} wall-clock curve (s): " + ", ".join(
                 f"{int(step)}:{seconds:.0f}" for step, seconds in state["wall"].items()))
         if args.phase in ("score", "report", "all"):
-            runs[f"{name}/seed-{seed}"] = score(run_dir, name, lesson, len(vocab), held_ids)
+            scores = score(run_dir, name, lesson, len(data.vocab), data.held_out)
+            runs[f"{name}/seed-{seed}"] = {step: bits for step, bits in scores.items() if step <= steps[name]}
             walls[f"{name}/seed-{seed}"] = wall_clock(run_dir)
     if args.phase in ("report", "all"):
         result = {"budget_seconds": args.budget, "step_seconds": step_seconds, "steps": steps,

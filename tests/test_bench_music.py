@@ -6,6 +6,7 @@ import argparse
 import importlib.util
 import json
 import math
+import types
 
 import numpy as np
 import pytest
@@ -29,11 +30,12 @@ def lesson(bench):
 @pytest.mark.parametrize("name", ["labkit", "reference"])
 def test_a_run_saves_weights_on_its_schedule_resumes_and_is_scored(bench, lesson, name, tmp_path):
     rng = np.random.default_rng(0)
-    train_ids = rng.integers(0, 20, size=5000).astype("int32")
+    tunes = [rng.integers(0, 20, size=200).astype("int32") for _ in range(100)]  # enough for 128 rows of 100
+    data = types.SimpleNamespace(vocab=range(20), tunes=tunes, stream=np.concatenate(tunes))
     held = [rng.integers(0, 20, size=n).astype("int32") for n in (30, 50)]
-    state = bench.train(tmp_path, name, lesson, 20, train_ids, seed=0, total_steps=2, schedule={1})
+    state = bench.train(tmp_path, name, lesson, data, seed=0, total_steps=2, schedule={1})
     assert state["step"] == 2 and set(state["wall"]) == {"1", "2"}
-    state = bench.train(tmp_path, name, lesson, 20, train_ids, seed=0, total_steps=3, schedule={1})
+    state = bench.train(tmp_path, name, lesson, data, seed=0, total_steps=3, schedule={1})
     assert state["step"] == 3 and len(state["losses"]) == 3  # resumed at step 2, not from the start
     saved = sorted(p.name for p in (tmp_path / "weights").glob("*.h5"))
     assert saved == [f"step-00000{i}.weights.h5" for i in (1, 2, 3)]
@@ -74,12 +76,14 @@ def test_report_takes_the_reference_median_of_its_last_three_and_each_seeds_cros
     assert math.isclose(result["median_ratio"], np.median([seeds[k]["ratio"] for k in seeds]))
 
 
-def test_the_lever_script_trains_and_scores_each_lever(tmp_path):
+@pytest.mark.parametrize("more_data, carry_state", [(True, False), (False, True)])
+def test_the_lever_script_trains_and_scores_each_lever(more_data, carry_state):
     path = config.REPO_ROOT / "bench" / "music_levers.py"
     spec = importlib.util.spec_from_file_location("music_levers", path)
     levers = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(levers)
     args = argparse.Namespace(steps=2, score=[1, 2], peak=5e-3, warmup=0.5, dropout=0.3, late_dropout=1,
-                              batch=4, length=20, units=8, more_data=True, seed=0)
+                              batch=4, length=20, units=8, more_data=more_data, carry_state=carry_state,
+                              seed=0)
     curve = levers.run(args)
     assert [step for step, _, _ in curve] == [1, 2] and all(0 < bits < 8 for _, _, bits in curve)
