@@ -58,9 +58,11 @@ test-install: $(STAMP)
 test-browser: $(STAMP)
 	LABKIT_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider -rs tests/test_browser.py
 
+# A finite cell timeout (the longest cell takes about 12 min): nbclient sometimes misses the reply to a
+# cell that shows audio in a widget (jupyter/nbclient#312) and would otherwise wait for ever.
 results: $(STAMP)
 	LABKIT_FAST=0 $(BIN)/jupyter nbconvert --to notebook --execute \
-		--ExecutePreprocessor.timeout=-1 --output-dir build/executed $(NOTEBOOKS)
+		--ExecutePreprocessor.timeout=1800 --output-dir build/executed $(NOTEBOOKS)
 	$(BIN)/python -m labkit results --readme
 
 bench: $(STAMP)
