@@ -33,7 +33,7 @@ LESSON_07 = ["causal_mask", "AttentionHeads", "CausalSelfAttention", "DecoderBlo
 OUT = config.REPO_ROOT / "results" / "bench" / "lstm_vs_transformer.json"
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from music_time_to_quality import corpus  # noqa: E402  (lesson 04's split and vocabulary, as that bench builds them)
+from music_time_to_quality import Corpus  # noqa: E402  (lesson 04's split and vocabulary, as that bench builds them)
 
 
 def contenders(vocab_size):
@@ -52,7 +52,8 @@ def contenders(vocab_size):
 
 def race(seed, seconds, every):
     keras.utils.set_random_seed(seed)
-    vocab, train_ids, held = corpus()
+    data = Corpus()
+    vocab, train_ids, held = data.vocab, data.stream, data.held_out
     make_train_step, models = contenders(len(vocab))
     curves = {}
     for name, (model, optimizer, window_shape, context) in models.items():
