@@ -176,3 +176,42 @@ def test_play_and_piano_roll(playable):
 def test_checking_a_tune_with_a_guessed_note_prints_nothing(capsys):
     music.check_tune("X:1\nT:t\nM:4/4\nL:1/8\nK:G\nGABc i2 dedB|")  # music21 guesses "i2" is a C
     assert capsys.readouterr() == ("", "")
+
+
+# analysis: does a continuation keep its prompt's key and meter?
+
+_IN_G = "X:1\nT:Scale\nM:4/4\nL:1/8\nK:G\nGABc dBGB|c2e2 d2B2|ABcA GBdB|G8|\n"
+
+
+def test_opening_is_the_header_and_the_first_bars_counting_a_pickup():
+    tune = "X:1\nT:t\nM:3/4\nL:1/8\nK:G\nG-E \\\n| D2 E-F G2 |: A6 :| B6 |]\n"
+    assert music.opening(tune, 1) == "X:1\nT:t\nM:3/4\nL:1/8\nK:G\nG-E \\\n|"
+    header = "X:1\nT:t\nM:3/4\nL:1/8\nK:G\n"
+    assert music.opening(tune, 2) == header + "G-E \\\n| D2 E-F G2 |:"  # a repeat sign is a bar line
+    assert music.opening(tune, 4).endswith(":| B6 |]")
+    assert music.header_and_body(tune) == (header, "G-E \\\n| D2 E-F G2 |: A6 :| B6 |]\n")
+
+
+def test_key_of_hears_the_notes_not_only_the_key_signature():
+    assert music.key_of(_IN_G) == "G major"
+    minor = "X:1\nT:m\nM:4/4\nL:1/8\nK:Am\nA2cA EAcA|B2dB GBdB|A2cA EAce|a8|\n"
+    assert music.key_of(minor) == "A minor"
+
+
+def test_bar_length_is_the_most_common_inner_bar_in_quarter_notes():
+    assert music.bar_length(_IN_G) == 4.0
+    jig = "X:1\nT:j\nM:6/8\nL:1/8\nK:G\nG|GAB cde|dBG AFD|GAB c2|dBG G3|GAB cde|\n"
+    assert music.bar_length(jig) == 3.0  # the pickup and the short bar do not count
+    as_a_reel = music.header_and_body(_IN_G)[0] + music.header_and_body(jig)[1]
+    assert music.bar_length(as_a_reel) == 3.0  # the notes decide, not the M: line
+
+
+def test_analysis_of_what_is_not_music_is_none_and_bad_arguments_get_one_line_errors():
+    assert music.key_of("not abc") is None and music.bar_length("not abc") is None
+    assert music.bar_length("X:1\nT:t\nM:4/4\nL:1/8\nK:G\nG8|\n") is None  # no inner bar
+    with pytest.raises(ValueError, match=r"^tune: expected ABC with a 'K:' header line, found none$"):
+        music.opening("X:1\nT:t\nG|A|")
+    with pytest.raises(ValueError, match=r"^tune: expected at least 3 bars of music, found 2$"):
+        music.opening("X:1\nT:t\nK:G\nGA|Bc|", 3)
+    with pytest.raises(ValueError, match=r"^bars: expected an int >= 1, got 0$"):
+        music.opening(_IN_G, 0)
