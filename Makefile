@@ -58,11 +58,9 @@ test-install: $(STAMP)
 test-browser: $(STAMP)
 	LABKIT_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider -rs tests/test_browser.py
 
-# A finite cell timeout (the longest cell takes about 12 min): nbclient sometimes misses the reply to a
-# cell that shows audio in a widget (jupyter/nbclient#312) and would otherwise wait for ever.
+# labkit's executor, not nbconvert's: see labkit/notebooks.py (execute) for why.
 results: $(STAMP)
-	LABKIT_FAST=0 $(BIN)/jupyter nbconvert --to notebook --execute \
-		--ExecutePreprocessor.timeout=1800 --output-dir build/executed $(NOTEBOOKS)
+	LABKIT_FAST=0 $(BIN)/python -m labkit execute --output-dir build/executed $(NOTEBOOKS)
 	$(BIN)/python -m labkit results --readme
 
 bench: $(STAMP)

@@ -2,6 +2,7 @@
 
     python -m labkit strip notebooks/*.ipynb    clear outputs except pinned cells
     python -m labkit pin notebooks/*.ipynb      execute, keep only pinned cells' outputs
+    python -m labkit execute --output-dir DIR notebooks/*.ipynb   execute, write them with outputs to DIR
     python -m labkit results [--readme]         print the README's generated parts, or rewrite them
     python -m labkit assign notebooks/*.ipynb   write the student versions to notebooks/student/
     python -m labkit site [--executed DIR]      the lessons with their outputs as HTML in build/site/
@@ -27,6 +28,10 @@ def main(argv=None):
                             ("colab", "write Colab's and Binder's links and Colab's setup cell")):
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("notebooks", nargs="+", help="paths to .ipynb files")
+    sub = commands.add_parser("execute", help="execute notebooks, write them with outputs to --output-dir")
+    sub.add_argument("notebooks", nargs="+", help="paths to .ipynb files")
+    sub.add_argument("--output-dir", type=Path, required=True, help="folder for the executed notebooks")
+    sub.add_argument("--timeout", type=float, default=1800, help="seconds per cell (default 1800)")
     sub = commands.add_parser("results", help="the README's results and exercise tables, from the lessons "
                               "and results/*.json")
     sub.add_argument("--readme", action="store_true", help="rewrite them in README.md (between the markers)")
@@ -73,6 +78,9 @@ def main(argv=None):
                 print(f"{path}: {'links and Colab setup written' if _colab(path) else 'already up to date'}")
             elif args.command == "strip":
                 print(f"{path}: {'stripped' if notebooks.strip(path) else 'already clean'}")
+            elif args.command == "execute":
+                written = notebooks.execute(path, args.output_dir, args.timeout)
+                print(f"{path}: executed, written to {written}")
             else:
                 print(f"{path}: executed, pinned outputs stored in {notebooks.pin(path)}")
     except (ValueError, FileNotFoundError, RuntimeError) as error:  # MarkerError is a ValueError

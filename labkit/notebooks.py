@@ -3,7 +3,8 @@
 - :func:`strip` clears outputs and execution counts, except in cells marked
   ``# NBVAL_CHECK_OUTPUT`` (their stored output is what nbval compares against).
 - :func:`pin` executes a notebook (fast mode under ``make pin``) and stores only the pinned
-  cells' outputs.
+  cells' outputs; :func:`execute` writes it executed, all outputs kept (``make results``); both
+  run it through :func:`executed`.
 - :func:`load_definitions` runs a lesson's imports and the named top-level classes and
   functions from its code cells, so benchmarks and tests use the notebook's code rather
   than a copy of it::
@@ -12,6 +13,7 @@
 """
 
 from labkit import config
+from labkit.files import write_text_atomically
 
 import ast
 import json
@@ -99,18 +101,41 @@ def unpinned_outputs(notebook):
             if cell.get("cell_type") == "code" and cell.get("outputs") and not is_pinned(cell)]
 
 
-def pin(notebook, timeout=900):
-    """Execute the notebook in its folder and store only the pinned cells' outputs."""
+def executed(path, timeout):
+    """The notebook at ``path`` executed in its folder by nbclient, which here does not stand in for an
+    ipywidgets Output's front end (it answers the kernel on the shell channel while waiting there for
+    the cell's reply). With that stand-in, a cell playing audio in an Output (lesson 04's temperature
+    player) now and then had its reply go unread until the cell's timeout, then the run went on; the
+    outputs now stay in the cell."""
     import nbformat
     from nbclient import NotebookClient
 
-    path = notebook_path(notebook)
     nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
+    client.comm_open_handlers = {"jupyter.widget": lambda message: None}  # no widget front end
     client.execute()
+    return nb
+
+
+def pin(notebook, timeout=900):
+    """Execute the notebook in its folder and store only the pinned cells' outputs."""
+    import nbformat
+
+    path = notebook_path(notebook)
+    nb = executed(path, timeout)
     path.write_text(dumps(_strip_cells(json.loads(nbformat.writes(nb)))), encoding="utf-8")
     return path
+
+
+def execute(notebook, output_dir, timeout=1800):
+    """Execute the notebook in its folder; write it with all its outputs to ``output_dir`` (atomically)."""
+    import nbformat
+
+    path, output_dir = notebook_path(notebook), Path(output_dir)
+    nb = executed(path, timeout)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    return write_text_atomically(output_dir / path.name, nbformat.writes(nb))
 
 
 def _code_without_magics(source):

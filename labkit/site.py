@@ -19,15 +19,11 @@ SITE = config.REPO_ROOT / "build" / "site"
 
 def _executed(lesson, executed_dir, timeout):
     import nbformat
-    from nbclient import NotebookClient
 
     ready = Path(executed_dir) / lesson.name if executed_dir else None
     if ready is not None and ready.is_file():
         return nbformat.read(ready, as_version=4)
-
-    notebook = nbformat.read(lesson, as_version=4)
-    NotebookClient(notebook, timeout=timeout, resources={"metadata": {"path": str(lesson.parent)}}).execute()
-    return notebook
+    return notebooks.executed(lesson, timeout)
 
 
 def _summary(notebook):

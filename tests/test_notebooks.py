@@ -1,6 +1,7 @@
 from labkit import config, notebooks
 
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -92,3 +93,22 @@ def test_a_lesson_name_outside_repo_root_resolves_to_the_checkouts_lesson(monkey
     assert notebooks.notebook_path("01_rnn_from_scratch") == config.LESSONS_DIR / "01_rnn_from_scratch.ipynb"
     with pytest.raises(FileNotFoundError, match="^notebook: no notebook at .*never_written.ipynb$"):
         notebooks.notebook_path("never_written")
+
+
+def test_execute_keeps_every_output_and_does_not_wait_out_a_widget_playing_audio(tmp_path):
+    """Lesson 04's temperature player plays a tune inside an ipywidgets Output. nbclient's stand-in for
+    that widget's front end sometimes left the cell's reply unread until the cell's timeout, and then
+    went on as if nothing happened; execute leaves it out, so the cells finish well before it."""
+    played = ("from labkit import music, widgets\nfrom IPython.display import display\n"
+              "tune = 'X:1\\nT:t\\nM:4/4\\nL:1/8\\nK:G\\n' + 'GABc dBGB|c2e2 d2B2|' * 12\n"
+              "def show(tune):\n    print('playing')\n    display(music.play(tune))\n"
+              "display(widgets.temperature_player(lambda temperature: tune, show))")
+    path = _write_nb(tmp_path / "lesson.ipynb", [_code(played), _code("print('after')")])
+    started = time.monotonic()
+    written = notebooks.execute(path, tmp_path / "executed", timeout=120)
+    assert time.monotonic() - started < 90  # a missed reply waits the whole 120 s
+    cells = json.loads(written.read_text())["cells"]
+    assert written == tmp_path / "executed" / "lesson.ipynb"
+    assert "".join(cells[1]["outputs"][0]["text"]) == "after\n"
+    assert "audio/wav" in json.dumps(cells[0]["outputs"])  # the widget's output stays in the cell
+    assert path.read_text().count('"outputs": []') == 2  # the source notebook is left as it was
