@@ -31,8 +31,12 @@ def _summary(notebook):
     lines = notebooks.cell_source(notebook["cells"][0]).splitlines()
     title = lines[0].lstrip("# ").strip()
     start = next((i for i, line in enumerate(lines) if "What you will learn" in line), len(lines))
-    learn = [line.split(". ", 1)[-1].replace("**", "") for line in lines[start + 1:]
-             if line[:2].rstrip(".").isdigit()]
+    learn = []
+    for line in lines[start + 1:]:
+        if line[:2].rstrip(".").isdigit():
+            learn.append(line.split(". ", 1)[-1].replace("**", ""))
+        elif learn and line.startswith("   ") and line.strip():  # an item's next line
+            learn[-1] += " " + line.strip().replace("**", "")
     return title, learn
 
 
