@@ -5,8 +5,9 @@
 - :func:`key_of`: music21's key analysis (Krumhansl–Schmuckler profiles) of the notes, e.g. "G major".
 - :func:`bar_length`: how long its bars are, in quarter notes (the most common length of its inner bars).
 
-Both measure the notes as written under their own header, and return ``None`` for music that music21
-cannot parse, so a generated piece that is not music matches nothing, and a caller never needs a ``try``.
+``key_of`` and ``bar_length`` measure the notes as written under their own header, and return ``None``
+for music that music21 cannot parse, so a generated piece that is not music matches nothing, and a
+caller never needs a ``try``.
 """
 
 import re
