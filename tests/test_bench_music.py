@@ -1,8 +1,7 @@
-"""The music time-to-quality benchmark's protocol, on a few steps of each model (no timing is asserted)."""
+"""The music benchmarks (time to quality, levers) on a few steps of each model; no timing is asserted."""
 
 from labkit import config, notebooks
 
-import argparse
 import importlib.util
 import json
 import math
@@ -12,14 +11,18 @@ import numpy as np
 import pytest
 
 
-@pytest.fixture(scope="module")
-def bench():
+def load_script(name):
+    """bench/<name>.py as a module."""
     pytest.importorskip("keras")
-    spec = importlib.util.spec_from_file_location("music_bench", config.REPO_ROOT / "bench" /
-                                                  "music_time_to_quality.py")
+    spec = importlib.util.spec_from_file_location(name, config.REPO_ROOT / "bench" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="module")
+def bench():
+    return load_script("music_time_to_quality")
 
 
 @pytest.fixture(scope="module")
@@ -76,14 +79,35 @@ def test_report_takes_the_reference_median_of_its_last_three_and_each_seeds_cros
     assert math.isclose(result["median_ratio"], np.median([seeds[k]["ratio"] for k in seeds]))
 
 
-@pytest.mark.parametrize("more_data, carry_state", [(True, False), (False, True)])
-def test_the_lever_script_trains_and_scores_each_lever(more_data, carry_state):
-    path = config.REPO_ROOT / "bench" / "music_levers.py"
-    spec = importlib.util.spec_from_file_location("music_levers", path)
-    levers = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(levers)
-    args = argparse.Namespace(steps=2, score=[1, 2], peak=5e-3, warmup=0.5, dropout=0.3, late_dropout=1,
-                              batch=4, length=20, units=8, more_data=more_data, carry_state=carry_state,
-                              seed=0)
+@pytest.fixture(scope="module")
+def levers():
+    return load_script("music_levers")
+
+
+@pytest.mark.parametrize("flags", [
+    ["--more-data", "--late-dropout", "1", "--recurrent-dropout", "0.2"],  # random windows
+    ["--carry-state", "--locked", "--weight-drop", "0.3", "--early-steps", "1", "--early-batch", "2"],
+])
+def test_the_lever_script_trains_and_scores_each_lever(levers, flags):
+    args = levers.arguments().parse_args(
+        ["--steps", "2", "--score", "1", "2", "--warmup", "0.5", "--batch", "4", "--length", "20",
+         "--units", "8", *flags])
     curve = levers.run(args)
     assert [step for step, _, _ in curve] == [1, 2] and all(0 < bits < 8 for _, _, bits in curve)
+
+
+def test_weight_drop_lstm_is_keras_lstm_at_inference_and_drops_recurrent_weights_in_training(levers):
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(0)
+    x = tf.random.normal((4, 6, 5))  # (batch, time, features)
+    dropped = levers.WeightDropLSTM(8, 0.5, return_sequences=True)
+    plain = keras.layers.LSTM(8, return_sequences=True)
+    dropped.build(x.shape), plain.build(x.shape)
+    plain.set_weights(dropped.get_weights())
+    np.testing.assert_allclose(dropped(x), plain(x), atol=1e-6)
+    trained = dropped(x, training=True)  # (batch, time, units)
+    np.testing.assert_allclose(trained[:, 0], plain(x)[:, 0], atol=1e-6)  # the first step reads h = 0
+    assert float(tf.reduce_max(tf.abs(trained[:, 1:] - plain(x)[:, 1:]))) > 1e-3
+    assert dropped.cell.dropped_kernel is None  # the mask lasts one batch
