@@ -3,7 +3,7 @@
 #   make lab       create/refresh .venv, open JupyterLab on notebooks/
 #   make test      create/refresh .venv, lint, unit tests, every notebook in fast mode (nbval)
 #   make results   every notebook in full mode -> results/*.json, then rewrite the README tables
-#   make bench     benchmarks in bench/ (ratios measured in one run)
+#   make bench     the ratio benchmarks in bench/ (each ratio measured in one run)
 #   make pin       re-execute notebooks (fast mode), keep only the outputs of pinned cells
 #   make student   regenerate notebooks/student/ from the lessons (exercises blanked)
 #   make site      every lesson with its outputs as HTML in build/site/ (index.html)
@@ -63,8 +63,13 @@ results: $(STAMP)
 	LABKIT_FAST=0 $(BIN)/python -m labkit execute --output-dir build/executed $(NOTEBOOKS)
 	$(BIN)/python -m labkit results --readme
 
+# The ratio benchmarks (minutes each); the music experiments (bench/music_*.py, lstm_vs_transformer.py)
+# take from 10 minutes to hours and run one at a time, with the commands in the README's table.
+RATIO_BENCHMARKS = rnn_cell_vs_simplernn lstm_cell_vs_keras_lstm attention_from_scratch_vs_keras grading_time \
+	grade_throughput
+
 bench: $(STAMP)
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in $(RATIO_BENCHMARKS); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || exit 1; done
 
 pin: $(STAMP)
 	LABKIT_FAST=1 $(BIN)/python -m labkit pin $(NOTEBOOKS)
