@@ -128,8 +128,9 @@ def run(args):
         carried on, from zero at each new epoch) or random windows (each from zero)."""
         if args.carry_state:
             yield from carried_batches(train_tunes, vocab, rows, args.length, args.seed)
+            return
         for step in itertools.count(1):
-            rng = np.random.default_rng([args.seed, rows, step])
+            rng = np.random.default_rng([args.seed, step])  # as before --early-steps: the same windows
             yield *text.next_step_batch(train_ids, args.length, rows, rng), True
 
     early, rest = batches(args.early_batch), batches(args.batch)
