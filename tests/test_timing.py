@@ -40,3 +40,22 @@ def test_stopwatch_times_its_block():
     with timing.Stopwatch() as watch:
         time.sleep(0.02)
     assert 0.02 <= watch.seconds < 0.5
+
+
+def test_interleaved_seconds_alternates_the_contenders_and_takes_medians():
+    order = []
+
+    def contender(name, pause):
+        def call():
+            order.append(name)
+            time.sleep(pause)
+        return call
+
+    seconds = timing.interleaved_seconds({"slow": contender("slow", 0.02), "fast": contender("fast", 0.0)},
+                                         repeats=3)
+    assert order == ["slow", "fast"] * 4  # one warm-up call each, then three rounds of one call each
+    assert seconds["slow"] >= 0.02 > seconds["fast"]
+    with pytest.raises(ValueError, match=r"^contenders: expected a dict of two or more functions"):
+        timing.interleaved_seconds({"alone": lambda: None})
+    with pytest.raises(ValueError, match=r"^repeats: expected an int >= 1, got 0$"):
+        timing.interleaved_seconds({"a": lambda: None, "b": lambda: None}, repeats=0)
