@@ -4,6 +4,7 @@
 #   make test      create/refresh .venv, lint, unit tests, every notebook in fast mode (nbval)
 #   make results   every notebook in full mode -> results/*.json, then rewrite the README tables
 #   make bench     the ratio benchmarks in bench/ (each ratio measured in one run)
+#   make audit-claims  every lesson 5 times in fast mode (2 beside a CPU-heavy process): each claim's margin
 #   make pin       re-execute notebooks (fast mode), keep only the outputs of pinned cells
 #   make student   regenerate notebooks/student/ from the lessons (exercises blanked)
 #   make site      every lesson with its outputs as HTML in build/site/ (index.html)
@@ -30,7 +31,7 @@ TEST_JOBS ?= 2
 CORES := $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 TEST_THREADS := $(shell echo $$(( $(CORES) / $(TEST_JOBS) > 0 ? $(CORES) / $(TEST_JOBS) : 1 )))
 
-.PHONY: lab test test-browser test-install results bench pin student site clean venv
+.PHONY: lab test test-browser test-install results bench audit-claims pin student site clean venv
 
 venv: $(STAMP)
 
@@ -70,6 +71,10 @@ RATIO_BENCHMARKS = rnn_cell_vs_simplernn lstm_cell_vs_keras_lstm attention_from_
 
 bench: $(STAMP)
 	@for b in $(RATIO_BENCHMARKS); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || exit 1; done
+
+# About 45 min on 2 cores; the margin of every claim a lesson asserts in fast mode (bench/claim_margins.py).
+audit-claims: $(STAMP)
+	$(BIN)/python bench/claim_margins.py --runs 5 --loaded 2 --json results/bench/claim_margins.json
 
 pin: $(STAMP)
 	LABKIT_FAST=1 $(BIN)/python -m labkit pin $(NOTEBOOKS)

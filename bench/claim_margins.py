@@ -6,9 +6,11 @@ the values on both sides of each comparison and does not stop the run. Some runs
 process (a NumPy busy loop) running beside them, as on CI's shared machine. For each comparison
 ``a op b`` the margin is the signed distance to failing (``a - b`` for ``>``, ``b - a`` for ``<``),
 and the spread is how much it varied over the runs. A claim is **fragile** when it failed in a run
-or its median margin is not larger than its spread.
+or its median margin is not larger than its spread. Each assert's message is evaluated too, so a
+message that would itself raise when its claim fails is found while the claim still holds.
 
     .venv/bin/python bench/claim_margins.py --runs 5 --loaded 2 --json results/bench/claim_margins.json
+    make audit-claims        (the same; the table also goes to results/bench/claim_margins.md)
 
 Asserts that run in full mode only (under ``if not config.FAST:``) are listed as such, unmeasured.
 """
@@ -33,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RECORDER = '''import json as _json, os as _os
 class _Claims:
     """Records each asserted comparison instead of asserting it (bench/claim_margins.py)."""
-    def record(self, where, source, pairs, test):
+    def record(self, where, source, pairs, test, message):
         def value(fn):
             try:
                 v = fn()
@@ -47,7 +49,11 @@ class _Claims:
             holds = bool(test())
         except Exception as error:  # noqa: BLE001
             holds = f"error: {error!r}"[:80]
-        row = {"where": where, "source": source, "holds": holds,
+        try:  # the message a failure would show: it must evaluate, whatever the values
+            said = None if message is None else str(message())[:300]
+        except Exception as error:  # noqa: BLE001
+            said = f"error: {error!r}"[:120]
+        row = {"where": where, "source": source, "holds": holds, "message": said,
                "pairs": [[left, op, right, value(a), value(b)] for left, op, right, a, b in pairs]}
         with open(_os.environ["CLAIM_LOG"], "a") as log:
             log.write(_json.dumps(row) + "\\n")
@@ -96,7 +102,8 @@ def claims_of(source, where):
                 call = ast.Call(func=ast.Attribute(ast.Name("__claims__"), "record"), keywords=[], args=[
                     ast.Constant(where), ast.Constant(claim),
                     ast.List([ast.Tuple([*map(ast.Constant, (a, op, b)), _lambda(x), _lambda(y)])
-                              for a, op, b, x, y in pairs]), _lambda(child.test)])
+                              for a, op, b, x, y in pairs]), _lambda(child.test),
+                    _lambda(child.msg) if child.msg else ast.Constant(None)])
                 found.append(((child.lineno, child.end_lineno, child.col_offset), ast.unparse(call), claim))
             else:
                 visit(child, parents + [child])
@@ -169,16 +176,17 @@ def verdict(op, margins, failed):
     return "deterministic" if spread == 0 else "robust" if median > spread else "FRAGILE"
 
 
-def _row(claim, per_run):
-    """The table's row for one comparison, from its [left, op, right, a, b] in each run."""
+def _row(claim, per_run, held):
+    """The table's row for one comparison, from its [left, op, right, a, b] in each run and whether
+    the whole assert held in each run."""
     left, op, right = per_run[0][:3]
     row = {"where": claim["where"], "claim": claim["source"], "comparison": f"{left} {op} {right}",
            "runs": len(per_run)}
     values = [(a, b) for *_, a, b in per_run]
-    if any(isinstance(v, str) for pair in values for v in pair):  # not numbers: did it hold every time?
-        failed = sum((a != b) == (op == "==") for a, b in values)
-        row.update(values=sorted({str(a)[:40] for a, _ in values}), verdict=f"FAILED in {failed}" if failed
-                   else "exact")
+    if any(isinstance(v, str) for pair in values for v in pair):  # not numbers: did the assert hold?
+        failed = sum(h is not True for h in held)
+        row.update(values=sorted({str(a)[:40] for a, _ in values}),
+                   verdict=f"FAILED in {failed} of {len(held)}" if failed else "exact")
         return row
     margins = [margin(op, a, b) for a, b in values]
     failed = sum(m < 0 or (m == 0 and op in (">", "<", "!=")) for m in margins)
@@ -190,17 +198,25 @@ def _row(claim, per_run):
 
 
 def table(listed, rows_by_run):
-    """One row per comparison: threshold, min / median / max of the measured side, margin, spread, verdict."""
+    """One row per comparison (per pass, for an assert in a loop): threshold, min / median / max of
+    the measured side over the runs, margin, spread and verdict."""
     rows = []
     for claim in listed:
         if claim["full_mode_only"]:
             rows.append({**claim, "comparison": claim["source"], "verdict": "full mode only"})
             continue
-        records = [r for run in rows_by_run for r in run if (r["where"], r["source"]) == (claim["where"],
-                                                                                         claim["source"])]
-        if not records:
+        passes = {}  # the k-th time the assert ran in each run
+        for run in rows_by_run:
+            mine = [r for r in run if (r["where"], r["source"]) == (claim["where"], claim["source"])]
+            for k, record in enumerate(mine):
+                passes.setdefault(k, []).append(record)
+        if not passes:
             rows.append({**claim, "comparison": claim["source"], "verdict": "not reached"})
-        rows += [_row(claim, per_run) for per_run in zip(*(r["pairs"] for r in records))]
+        for k, records in passes.items():
+            where = claim["where"] + (f" (pass {k + 1})" if len(passes) > 1 else "")
+            pairs_by_run = zip(*(r["pairs"] for r in records))
+            held = [r["holds"] for r in records]
+            rows += [_row({**claim, "where": where}, per_run, held) for per_run in pairs_by_run]
     return rows
 
 
@@ -255,15 +271,20 @@ def report(scratch, json_path=None):
     rows = table(listed, records)
     print(markdown(rows))
     bad = [r for r in rows if r["verdict"] in ("FRAGILE", "not reached") or r["verdict"].startswith("FAILED")]
-    print(f"{len(rows)} comparisons over {len(folders)} runs: {len(bad)} fragile, failed or not reached")
+    broken = sorted({f"{r['where']}: {r['message']}" for run in records for r in run
+                     if str(r.get("message")).startswith("error:")})
+    print(*(f"message does not evaluate: {b}" for b in broken), sep="\n")
+    print(f"{len(rows)} comparisons over {len(folders)} runs: {len(bad)} fragile, failed or not reached; "
+          f"{len(broken)} messages that do not evaluate")
     if json_path:
         timings = [json.loads(t.read_text()) for f in folders if (t := f / "timings.json").exists()]
         json_path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"runs": len(folders), "timings": timings, "table": rows, "records": records},
                           indent=1)
-        json_path.with_suffix(".tmp").write_text(text + "\n")
-        json_path.with_suffix(".tmp").replace(json_path)
-    return 1 if bad else 0
+        for path, content in ((json_path, text), (json_path.with_suffix(".md"), markdown(rows))):
+            path.with_suffix(".tmp").write_text(content + "\n")
+            path.with_suffix(".tmp").replace(path)
+    return 1 if bad or broken else 0
 
 
 def main(argv=None):
