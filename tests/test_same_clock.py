@@ -47,3 +47,27 @@ def _train(train_step=lambda x, y: 0, seconds=1, every=1):
 def test_bad_arguments_get_one_line_errors(call, pattern):
     with pytest.raises(ValueError, match=pattern):
         call()
+
+
+def test_race_takes_turns_and_gives_each_model_its_own_clock_and_schedule():
+    order = []
+
+    def contestant(name, pause):
+        def train_step(x, y):
+            order.append(name)
+            time.sleep(pause)
+            return 1.0
+        return train_step, (lambda step: (step, step)), (lambda: float(order.count(name)))
+
+    contestants = {"slow": contestant("slow", 0.02), "fast": contestant("fast", 0.005)}
+    curves = same_clock.race(contestants, 0.2, every=0.1, turn=0.05)
+    assert set(curves) == {"slow", "fast"}
+    assert order[0] == "slow" and "slow" in order[order.index("fast"):]  # turns, not one after the other
+    for name, curve in curves.items():
+        assert curve[0] == Point(0.0, 0, 0.0) and curve[-1].step == order.count(name)
+        assert 0.2 <= curve[-1].seconds < 0.3 and 3 <= len(curve) <= 4  # 0 s, 0.1 s, (0.2 s,) the end
+    assert curves["fast"][-1].step > 2 * curves["slow"][-1].step  # the same seconds, more steps
+    with pytest.raises(ValueError, match=r"^contestants: expected a non-empty dict"):
+        same_clock.race({}, 1, 1)
+    with pytest.raises(ValueError, match=r"^turn: expected a number of seconds > 0"):
+        same_clock.race({"a": contestant("a", 0)}, 1, 1, turn=0)
