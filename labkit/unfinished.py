@@ -4,12 +4,15 @@ A stub raises ``NotImplementedError("Exercise N: <hint>")``. Without help, the f
 calls it stops "Run All" with a traceback and the later self-checks never print their verdicts.
 In IPython, :func:`install` (called when labkit is imported) rewrites every cell as::
 
-    __labkit_last__ = None
-    try:
-        <the cell, its last expression assigned to __labkit_last__>
-    except Exception:        # re-raised unless it comes from an unfinished exercise (below)
-        <one line: "[SKIPPED] this cell needs Exercise N (<hint>): finish it, ...">
-    __labkit_last__          # shown as the cell's value, as before
+    __labkit_last__, __labkit_ok__ = None, True
+    if __labkit_ok__:            # for each top-level statement, its last expression assigned
+        try:                     # to __labkit_last__
+            <the statement>
+        except Exception:        # re-raised unless it comes from an unfinished exercise (below)
+            __labkit_ok__ = False
+            <one line: "[SKIPPED] this cell needs Exercise N (<hint>): finish it, ...">
+    ...
+    __labkit_last__              # shown as the cell's value, as before
 
 A cell is skipped when a stub raises in it, or when it fails while reading a name that a skipped
 cell would have set or changed (``model``, ``models["attention"]``): those names wait for the
@@ -21,7 +24,7 @@ import ast
 import os
 import sys
 
-_GUARD, _LAST = "__labkit_unfinished__", "__labkit_last__"
+_GUARD, _LAST, _OK = "__labkit_unfinished__", "__labkit_last__", "__labkit_ok__"
 
 
 def exercise_of(error):
@@ -83,22 +86,33 @@ def _strings(names):
 
 
 class _Rewrite(ast.NodeTransformer):
-    """The cell, guarded (see the module docstring); its last expression's value is still shown."""
+    """The cell, guarded (see the module docstring); its last expression's value is still shown.
+
+    Each top-level statement gets its own ``try``, whose handler stands at that statement's
+    position: a re-raised error's traceback then points at the statement that failed (IPython shows
+    the cell frame's last line, which is the handler's ``raise``), not at the cell's first line."""
 
     def visit_Module(self, module):
         if not module.body:
             return module
         body, shown = list(module.body), []
         if isinstance(body[-1], ast.Expr):  # keep the value to show it after the try
-            body[-1] = ast.Assign([ast.Name(_LAST, ast.Store())], body[-1].value)
+            body[-1] = ast.copy_location(ast.Assign([ast.Name(_LAST, ast.Store())], body[-1].value), body[-1])
             shown = [ast.Expr(ast.Name(_LAST, ast.Load()))]
         bound, changed, read = _names(module)
-        error = ast.Name("__labkit_error__", ast.Load())
-        skip = _call("skip", error, _strings(changed), ast.List([ast.Constant(n) for n in read], ast.Load()))
-        handler = ast.ExceptHandler(ast.Name("Exception", ast.Load()), error.id,
-                                    [ast.If(ast.UnaryOp(ast.Not(), skip), [ast.Raise()], [])])
+        error, ok = ast.Name("__labkit_error__", ast.Load()), ast.Name(_OK, ast.Load())
+        guarded, read_names = [], ast.List([ast.Constant(n) for n in read], ast.Load())
+        for statement in body:
+            skip = _call("skip", error, _strings(changed), read_names)
+            handler = ast.ExceptHandler(ast.Name("Exception", ast.Load()), error.id, [
+                ast.Assign([ast.Name(_OK, ast.Store())], ast.Constant(False)),
+                ast.If(ast.UnaryOp(ast.Not(), skip), [ast.Raise()], [])])
+            for node in ast.walk(handler):
+                ast.copy_location(node, statement)
+            guarded.append(ast.If(ok, [ast.Try([statement], [handler], [], [])], []))
         module.body = [ast.Assign([ast.Name(_LAST, ast.Store())], ast.Constant(None)),
-                       ast.Try(body, [handler], [ast.Expr(_call("done", _strings(bound)))], []), *shown]
+                       ast.Assign([ast.Name(_OK, ast.Store())], ast.Constant(True)), *guarded,
+                       ast.If(ok, [ast.Expr(_call("done", _strings(bound)))], []), *shown]
         return ast.fix_missing_locations(module)
 
 

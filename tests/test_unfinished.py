@@ -76,3 +76,13 @@ def test_labkit_leaves_tensorflows_logs_alone_when_asked():
     assert _python(code, LABKIT_TF_LOGS="1").stdout == "None False\n"
     assert _python(code, TF_CPP_MIN_LOG_LEVEL="1").stdout == "1 False\n"
     assert _python(code).stdout == "3 True\n"
+
+
+def test_a_traceback_points_at_the_statement_that_failed_not_the_first_line(shell):
+    """IPython shows the cell frame's last line (``f_lineno``): the guard's re-raise must stand there."""
+    assert not shell.run_cell("x = 1\ny = 2\nassert x > y, 'x is not above y'\nz = 3").success
+    traceback = sys.last_traceback
+    while traceback.tb_frame.f_code.co_filename.endswith("interactiveshell.py"):
+        traceback = traceback.tb_next
+    assert traceback.tb_frame.f_lineno == 3 and traceback.tb_lineno == 3
+    assert "z" not in shell.user_ns  # the statements after the one that failed did not run
