@@ -6,7 +6,9 @@ the values on both sides of each comparison and does not stop the run. Some runs
 process (a NumPy busy loop) running beside them, as on CI's shared machine. For each comparison
 ``a op b`` the margin is the signed distance to failing (``a - b`` for ``>``, ``b - a`` for ``<``),
 and the spread is how much it varied over the runs. A claim is **fragile** when it failed in a run
-or its median margin is not larger than its spread. Each assert's message is evaluated too, so a
+or its median margin is not larger than its spread; where both sides are positive in every run (a
+time, a speed-up, an accuracy) the verdict reads the margins as log-ratios, since timing noise is
+multiplicative. Each assert's message is evaluated too, so a
 message that would itself raise when its claim fails is found while the claim still holds.
 
     .venv/bin/python bench/claim_margins.py --runs 5 --loaded 2 --json results/bench/claim_margins.json
@@ -176,6 +178,16 @@ def verdict(op, margins, failed):
     return "deterministic" if spread == 0 else "robust" if median > spread else "FRAGILE"
 
 
+def log_margins(op, values):
+    """For a quantity and threshold both positive in every run (a time, a ratio, an accuracy), the
+    margins as log(a / b) (> and >=) or log(b / a) (< and <=): noise in timings is multiplicative,
+    so a ratio of 6 to 17 against a threshold of 1.5 is read as the factors it is. None otherwise."""
+    if op not in (">", ">=", "<", "<=") or not all(a > 0 and b > 0 for a, b in values):
+        return None
+    sign = 1 if op in (">", ">=") else -1
+    return [sign * float(np.log(a / b)) for a, b in values]
+
+
 def _row(claim, per_run, held):
     """The table's row for one comparison, from its [left, op, right, a, b] in each run and whether
     the whole assert held in each run."""
@@ -190,10 +202,14 @@ def _row(claim, per_run, held):
         return row
     margins = [margin(op, a, b) for a, b in values]
     failed = sum(m < 0 or (m == 0 and op in (">", "<", "!=")) for m in margins)
-    measured = [a for a, _ in values]
+    measured, logs = [a for a, _ in values], log_margins(op, values)
+    judged = logs if logs is not None else margins  # the scale the verdict reads
+    spread = max(judged) - min(judged)
     row.update(measured=[min(measured), float(np.median(measured)), max(measured)],
                threshold=float(np.median([b for _, b in values])), margin=float(np.median(margins)),
-               spread=max(margins) - min(margins), verdict=verdict(op, margins, failed))
+               spread=max(margins) - min(margins), scale="log" if logs is not None else "linear",
+               margin_over_spread=float(np.median(judged)) / spread if spread else None,
+               verdict=verdict(op, judged, failed))
     return row
 
 
@@ -224,14 +240,19 @@ def _fmt(x):
     return "" if x is None else f"{x:.3g}"
 
 
+def _ratio(row):
+    ratio = row.get("margin_over_spread")
+    return "" if ratio is None else f"{ratio:.3g}" + (" (log)" if row.get("scale") == "log" else "")
+
+
 def markdown(rows):
-    lines = ["| where | comparison | threshold | min / median / max | margin | spread | verdict |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| where | comparison | threshold | min / median / max | margin | spread | margin ÷ spread "
+             "| verdict |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         measured = " / ".join(map(_fmt, r["measured"])) if "measured" in r else ", ".join(r.get("values", []))
         comparison = r["comparison"].replace("|", "\\|")
         lines.append(f"| {r['where']} | `{comparison}` | {_fmt(r.get('threshold'))} | {measured} | "
-                     f"{_fmt(r.get('margin'))} | {_fmt(r.get('spread'))} | {r['verdict']} |")
+                     f"{_fmt(r.get('margin'))} | {_fmt(r.get('spread'))} | {_ratio(r)} | {r['verdict']} |")
     return "\n".join(lines)
 
 

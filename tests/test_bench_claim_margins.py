@@ -65,3 +65,12 @@ def test_the_table_tells_robust_from_fragile_and_failed():
     assert rows["99 cell 3"]["verdict"] == "FAILED in 1 of 3"
     assert rows["99 cell 4"]["verdict"] == "full mode only"
     assert "| 99 cell 2 | `b > 1` | 1 | 1.05 / 1.1 / 1.6 |" in claim_margins.markdown(list(rows.values()))
+
+
+def test_a_ratio_far_above_its_threshold_is_judged_on_a_log_scale():
+    claim = {"where": "99 cell 1", "source": "speedup > 1.5", "full_mode_only": False}
+    runs = [[{"where": "99 cell 1", "source": "speedup > 1.5", "holds": True,
+              "pairs": [["speedup", ">", "1.5", v, 1.5]]}] for v in (6.0, 8.0, 17.0)]
+    (row,) = claim_margins.table([claim], runs)
+    assert row["margin"] == pytest.approx(6.5) and row["spread"] == pytest.approx(11.0)  # linear: 6.5 < 11
+    assert row["scale"] == "log" and row["verdict"] == "robust"  # log: median 1.67 > spread 1.04
