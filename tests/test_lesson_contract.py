@@ -3,8 +3,8 @@
 A title cell ("# Lesson NN — …") with "What you will learn"; a setup cell that seeds; 3-6
 exercises, each followed by one call of a registered self-check; a committed student version
 that names its lesson; a "## Results" cell, a SUMMARY cell and a last cell that only gathers the
-metrics and records them (the claims are asserted where they are measured); a row in the README's
-lessons table.
+metrics and records them (the claims are asserted where they are measured), each assert with a
+message saying what it measured and expected; a row in the README's lessons table.
 """
 
 from labkit import assign, colab, config, notebooks, readme, results
@@ -64,6 +64,32 @@ def test_the_lesson_ends_with_results_summary_and_a_record_cell(lesson):
     assert isinstance(gather, ast.Assign) and ast.unparse(gather.targets[0]) == "metrics"
     assert isinstance(gather.value, ast.Dict), "metrics must be one dict of the numbers measured above"
     assert ast.unparse(record) == f"results.record('{lesson.stem}', metrics, summary=SUMMARY)"
+
+
+def bare_asserts(notebook):
+    """'cell N, line L: <assert>' for every assert without a message in the notebook's code cells."""
+    found = []
+    for index, cell in enumerate(notebook["cells"]):
+        if cell.get("cell_type") != "code":
+            continue
+        source = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                           for line in notebooks.cell_source(cell).splitlines())
+        bare = [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Assert) and n.msg is None]
+        found += [f"cell {index}, line {node.lineno}: {ast.unparse(node)}" for node in bare]
+    return found
+
+
+@pytest.mark.parametrize("lesson", LESSONS, **_ids)
+def test_every_assert_says_what_it_measured_and_expected(lesson):
+    bare = bare_asserts(notebooks.read(lesson))
+    assert not bare, (f"{lesson.name}: give each assert a message with the measured value and what was "
+                      f"expected, e.g. assert ratio > 0.8, f'ratio {{ratio:.2f}}: expected > 0.8': {bare}")
+
+
+def test_bare_asserts_finds_asserts_without_a_message_at_any_depth():
+    cell = {"cell_type": "code", "source": "%time x = 1\nassert x == 1, f'x {x}'\nif x:\n    assert x > 0\n"}
+    markdown = {"cell_type": "markdown", "source": "assert nothing"}
+    assert bare_asserts({"cells": [markdown, cell]}) == ["cell 1, line 4: assert x > 0"]
 
 
 @pytest.mark.parametrize("lesson", LESSONS, **_ids)
