@@ -278,6 +278,9 @@ def audit(lessons, runs, loaded_runs, jobs, scratch):
             if neighbour:
                 neighbour.kill()
         (folder / "timings.json").write_text(json.dumps({"loaded": run in loaded_runs, "lessons": outcome}))
+        errors = [error for _, error in outcome.values() if error]
+        if len(errors) == len(outcome):
+            raise SystemExit(f"claim_margins: every lesson failed in run {run + 1}, e.g. {errors[0]}")
         print(f"run {run + 1}/{runs}{' (loaded)' if neighbour else ''}: "
               + ", ".join(f"{k[:2]} {s:.0f} s{' ERROR ' + e if e else ''}" for k, (s, e) in outcome.items()),
               flush=True)
@@ -320,6 +323,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.runs < 1 or not 0 <= args.loaded <= args.runs:
         parser.error("--runs: expected >= 1, and --loaded between 0 and --runs")
+    args.scratch = args.scratch.resolve()  # the lessons run with their own folder as working directory
     if not args.report:
         lessons = sorted((ROOT / "notebooks").glob("*.ipynb"))
         if args.lessons:
