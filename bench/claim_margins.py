@@ -84,8 +84,15 @@ def _pairs(test):
 
 
 def _full_mode_only(node, parents):
-    """Whether an assert sits under ``if not config.FAST:`` (runs in full mode only)."""
-    return any(isinstance(p, ast.If) and "config.FAST" in ast.unparse(p.test) for p in parents)
+    """Whether an assert runs in full mode only: under ``if not config.FAST:``, or in the ``else`` of
+    ``if config.FAST:``."""
+    for parent in parents:
+        test = ast.unparse(parent.test) if isinstance(parent, ast.If) else ""
+        if test in ("not config.FAST", "config.FAST"):
+            in_body = parent.body[0].lineno <= node.lineno <= parent.body[-1].end_lineno
+            if in_body == (test == "not config.FAST"):
+                return True
+    return False
 
 
 def claims_of(source, where):
