@@ -312,7 +312,11 @@ def report(scratch, json_path=None):
         json_path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"runs": len(folders), "timings": timings, "table": rows, "records": records},
                           indent=1)
-        for path, content in ((json_path, text), (json_path.with_suffix(".md"), markdown(rows))):
+        loaded = [i + 1 for i, t in enumerate(timings) if t["loaded"]]
+        heading = (f"Every comparison the lessons assert in fast mode, {len(folders)} runs (runs {loaded} "
+                   "beside a CPU-heavy process), from `bench/claim_margins.py`; margins and verdicts as its "
+                   "docstring says.\n\n")
+        for path, content in ((json_path, text), (json_path.with_suffix(".md"), heading + markdown(rows))):
             path.with_suffix(".tmp").write_text(content + "\n")
             path.with_suffix(".tmp").replace(path)
     return 1 if bad or broken else 0
