@@ -11,6 +11,7 @@ imports TensorFlow or music21 until a function that needs it is called.
 from labkit import quiet, unfinished
 
 import importlib
+import os
 import sys
 
 quiet.install()  # TensorFlow's start-up log lines stay out of the notebook (labkit.quiet)
@@ -37,4 +38,12 @@ def lazy_submodules(package, names):
     return __getattr__, __dir__
 
 
-__getattr__, __dir__ = lazy_submodules(__name__, __all__)
+_submodule, __dir__ = lazy_submodules(__name__, __all__)
+
+
+def __getattr__(name):
+    if name == "checks" and os.environ.get("LABKIT_GRADING_KERNEL") == "1":
+        # A grading kernel cannot read labkit.checks (its judges and references); the lesson's
+        # `from labkit import checks` gets the probes, and its check cells are replaced by probes.
+        return importlib.import_module("labkit.probes")
+    return _submodule(name)

@@ -5,6 +5,7 @@ exhaustive search over every caption."""
 from labkit import checks, notebooks
 from labkit.checks import captioning
 from labkit.datasets.digit_strips import END, PAD, START
+from labkit.probes.captioning import ToyCaptioner
 
 import itertools
 
@@ -123,7 +124,7 @@ def test_the_additive_reference_is_keras_additive_attention_on_projected_queries
 
 
 def test_a_beam_as_wide_as_every_caption_finds_the_most_likely_one_and_width_one_is_greedy():
-    model = captioning.ToyCaptioner(np.random.default_rng(1), n=6, words=3, length=3)
+    model = ToyCaptioner(*captioning.toy_captioner_arrays(np.random.default_rng(1), n=6, words=3, length=3))
     tokens = [END, *range(END + 1, model.vocabulary)]
     every = [c for c in itertools.product(tokens, repeat=3)]
     captions = np.array([[t if END not in c[:i] else PAD for i, t in enumerate(c)] for c in every])
@@ -138,7 +139,7 @@ def test_a_beam_as_wide_as_every_caption_finds_the_most_likely_one_and_width_one
 
 
 def test_the_toy_model_says_in_one_line_what_prefixes_it_expects():
-    model = captioning.ToyCaptioner(np.random.default_rng(2), n=3, words=4, length=4)
+    model = ToyCaptioner(*captioning.toy_captioner_arrays(np.random.default_rng(2), n=3, words=4, length=4))
     with pytest.raises(ValueError, match=r"^next_log_probs: expected prefixes \(n=3, \.\.\., t\) int, each "):
         model(np.full((3, 1), END))
     log_probs = model(np.full((3, 2, 1), START))  # (n, beams, V)

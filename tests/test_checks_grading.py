@@ -3,7 +3,7 @@ every lesson's own solution passes for fresh seeds and sizes the visible check n
 degenerate and special-cased answers fail; the judge refuses data a probe would not write.
 The NumPy references the judges use are compared with Keras' own layers and GradientTape."""
 
-from labkit import assign, checks, config, notebooks
+from labkit import assign, checks, config, notebooks, probes
 from labkit.checks import probe, reference
 from labkit.checks.training import bptt_input_gradients
 from labkit.grading import release
@@ -39,10 +39,13 @@ def lessons():
 
 
 def _graded(key, objects, tmp_path, seed):
-    spec = {"seed": seed, "grading": True, "sizes": {}}
-    path = tmp_path / f"{key}-{seed}.npz"
-    probe.run(key, spec, str(path), *objects)
-    return probe.judge(key, spec, probe.load(str(path)))
+    """As the grader does: inputs drawn here and written as arrays, the probe run on them (in the
+    kernel when grading), its file judged here."""
+    check, spec = checks.REGISTRY[key], checks.Spec(seed=seed, grading=True)
+    given, result = tmp_path / f"{key}-{seed}-in.npz", tmp_path / f"{key}-{seed}.npz"
+    probes.write(given, probes.pack(check.inputs(spec)))
+    probes.run(check.probe.__module__, check.probe.__name__, str(given), str(result), *objects)
+    return probe.judge(key, spec, probe.load(str(result)))
 
 
 def test_every_registered_check_is_an_exercise_of_a_lesson():
@@ -96,7 +99,7 @@ def test_degenerate_and_special_cased_answers_fail(lessons, tmp_path):
 
 
 def test_the_judge_refuses_data_a_probe_would_not_write(tmp_path):
-    spec = {"seed": 3, "grading": True, "sizes": {}}
+    spec = checks.Spec(seed=3, grading=True)
     assert probe.judge("rnn_cell", spec, probe.load(str(tmp_path / "missing.npz")))[1].startswith(
         "the check's probe wrote no data")
     np.savez(tmp_path / "objects.npz", h_new=np.array([object()], dtype=object), y=np.zeros(1))

@@ -269,3 +269,56 @@ def test_an_exercise_whose_cell_is_gone_is_not_attempted_with_the_reason(tmp_pat
     report = _grade(tmp_path, notebook, lesson)
     assert _statuses(report) == ["passed", "not attempted", "passed"], report.table()
     assert report.exercises[1].message.startswith("its cell is not in the submission")
+
+
+def _shown(report):
+    """The report as the instructor and the student see it: its table, the feedback page, the CSV row."""
+    from labkit.grading import outputs
+
+    from dataclasses import asdict
+
+    as_dict = asdict(report)
+    return report.table(), outputs.feedback_html(as_dict, "s1"), outputs.row("s1", "01_demo.ipynb", as_dict)
+
+
+@pytest.mark.parametrize("raised", ["time limit: the cell ran longer than 300 s", "Memory limit: over 4 GiB",
+                                    "the kernel died (exit status 9)"])
+def test_a_students_message_that_reads_like_a_limit_is_not_shown_as_enforced(tmp_path, lesson, raised):
+    report = _grade(tmp_path, _fill({**SOLUTIONS, 2: f"    raise AssertionError({raised!r})"}), lesson)
+    exercise = report.exercises[1]
+    assert (exercise.status, exercise.breach) == ("failed", ""), report.table()
+    assert exercise.message == f"your code raised: {raised}"
+    table, page, row = _shown(report)
+    assert "enforced" not in table and "enforced" not in page and 'class="breach"' not in page
+    assert row["notes"] == "" and row["points"] == 2.0
+
+
+def test_a_limit_the_grader_enforced_is_shown_as_enforced(tmp_path, lesson):
+    looping = _fill({**SOLUTIONS, 2: "    while True:\n        pass"})
+    report = _grade(tmp_path, looping, lesson, cell_timeout=3)
+    exercise = report.exercises[1]
+    assert exercise.breach == exercise.message == "time limit: the cell ran longer than 3 s", report.table()
+    table, page, row = _shown(report)
+    said = "limit enforced by the grader: time limit: the cell ran longer than 3 s"
+    assert f"sequence_loss: {said}" in table and f'<p class="breach">{said}</p>' in page
+    assert row["notes"] == f"exercise 2: {said}"
+
+
+def test_review_flags_are_shown_and_never_change_the_score(tmp_path, lesson):
+    flagged = "    import os\n    here = os.getcwd()\n" + ENCODING  # right, but worth a look
+    report = _grade(tmp_path, _fill({**SOLUTIONS, 1: flagged}), lesson)
+    assert report.score == 100.0, report.table()
+    expected = ("review: imports os (line 1)", "review: uses os.getcwd (line 2)")
+    assert report.exercises[0].review == expected and report.exercises[1].review == ()
+    table, page, row = _shown(report)
+    assert all(flag in table and f'<p class="review">{flag}</p>' in page for flag in expected)
+    assert row["review"] == "; ".join(f"exercise 1: {flag}" for flag in expected)
+    assert json.loads(report.to_json())["exercises"][0]["review"] == list(expected)
+
+
+def test_a_monkeypatching_forgery_is_flagged_for_review(tmp_path, lesson):
+    code, change = FORGERIES["labkit.checks and NumPy monkeypatched"]
+    report = _grade(tmp_path, _forge(2, code, change), lesson)
+    assert _statuses(report) == ["passed", "failed", "passed"], report.table()
+    assert report.exercises[1].review[:2] == ("review: imports labkit.checks.core (line 1)",
+                                              "review: imports labkit.checks.probe (line 1)"), report.table()

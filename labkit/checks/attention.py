@@ -6,7 +6,8 @@ summing to 1, masked keys getting no weight) come first, for a pointed hint.
 """
 
 from labkit.checks import reference
-from labkit.checks.core import Parts, as_pair, define, expect, expect_close, expect_shape, set_weight
+from labkit.checks.core import Parts, define, expect, expect_close, expect_shape
+from labkit.probes import attention as probes
 
 import numpy as np
 
@@ -22,15 +23,6 @@ def _attention_inputs(spec):
     mask = rng.random((s["queries"], s["keys"])) < 0.6  # (T_q, T_k), broadcast over batch and heads
     mask[:, 0] = True  # every query may attend somewhere
     return q, k, v, mask
-
-
-def _sdpa_probe(spec, fn):
-    q, k, v, mask = _attention_inputs(spec)
-    what = "scaled_dot_product_attention must return a pair (output, weights)"
-    output, weights = as_pair(fn(q, k, v), what)
-    masked_output, masked_weights = as_pair(fn(q, k, v, mask=mask), what)
-    return {"output": output, "weights": weights,
-            "masked_output": masked_output, "masked_weights": masked_weights}
 
 
 def _sdpa_judge(spec, data):
@@ -59,7 +51,8 @@ def _sdpa_judge(spec, data):
 
 
 scaled_dot_product_attention = define(
-    "scaled_dot_product_attention", "scaled_dot_product_attention", _sdpa_probe, _sdpa_judge,
+    "scaled_dot_product_attention", "scaled_dot_product_attention", _attention_inputs,
+    probes.scaled_dot_product_attention, _sdpa_judge,
     "``fn(q, k, v, mask=None) -> (output, weights)`` is softmax(q k^T / sqrt(d_k)) v.")
 
 
@@ -73,17 +66,6 @@ def _luong_inputs(spec):
     mask = np.ones((batch, s["inputs"]), dtype=bool)
     mask[1:, rng.integers(2, s["inputs"]):] = False  # the later sources are padded
     return decoder, encoder, mask, rng.normal(scale=0.5, size=(units, units)).astype("float32")
-
-
-def _luong_probe(spec, layer_class):
-    decoder, encoder, mask, w = _luong_inputs(spec)
-    layer = layer_class()
-    layer(decoder, encoder, mask)  # builds w
-    set_weight(layer, "w", w, "(units, units)", where="the layer has no weight {name}; create it in build "
-               "with add_weight")
-    context, weights = as_pair(layer(decoder, encoder, mask), "the attention layer must return a pair "
-                               "(context, weights)")
-    return {"context": context, "weights": weights}
 
 
 def _luong_judge(spec, data):
@@ -100,18 +82,13 @@ def _luong_judge(spec, data):
 
 
 luong_attention = define(
-    "luong_attention", "LuongAttention", _luong_probe, _luong_judge,
+    "luong_attention", "LuongAttention", _luong_inputs, probes.luong_attention, _luong_judge,
     "``layer_class()(decoder_states, encoder_states, source_mask) -> (context, weights)`` is softmax_i(s_t^T "
     "W h_i) over the unmasked source positions, context = sum_i weights h_i.")
 
 
 def _encoding_size(spec):
     return spec.draw(length=(50, range(20, 41)), depth=(16, (10, 12, 20, 24)))[1]
-
-
-def _encoding_probe(spec, fn):
-    s = _encoding_size(spec)
-    return {"encoding": np.asarray(fn(s["length"], s["depth"]))}
 
 
 def _encoding_judge(spec, data):
@@ -129,6 +106,6 @@ def _encoding_judge(spec, data):
 
 
 positional_encoding = define(
-    "positional_encoding", "positional_encoding", _encoding_probe, _encoding_judge,
+    "positional_encoding", "positional_encoding", _encoding_size, probes.positional_encoding, _encoding_judge,
     "``fn(length, depth)`` is the sinusoidal encoding: PE[p, 2i] = sin(p / 10000^(2i/depth)), PE[p, 2i+1] = "
     "cos(p / 10000^(2i/depth)).")

@@ -5,14 +5,16 @@
 - :data:`beam_search`: the ``beam_width`` most likely partial captions kept at each step;
 - :data:`column_attention`: additive (Bahdanau) attention of each decoder state over the columns.
 
-The decoding checks drive the student's loop with :class:`ToyCaptioner`, a small random NumPy model
+The decoding checks drive the student's loop with :class:`labkit.probes.captioning.ToyCaptioner`, a
+small random NumPy model
 whose next-word log-probabilities depend on the image (row) and the whole prefix; judges run the
 reference decoders below on the same model. Token ids follow :mod:`labkit.datasets.digit_strips`.
 """
 
 from labkit.checks import reference
-from labkit.checks.core import Parts, as_pair, define, expect, expect_close, expect_shape, set_weight
+from labkit.checks.core import Parts, define, expect, expect_close, expect_shape
 from labkit.datasets.digit_strips import END, PAD, START
+from labkit.probes import captioning as probes
 
 import numpy as np
 
@@ -31,16 +33,6 @@ def _state_inputs(spec):
     return s, features, weights
 
 
-def _state_probe(spec, layer_class):
-    s, features, weights = _state_inputs(spec)
-    layer = layer_class(s["units"])
-    layer(features)  # builds the weights
-    for name, value in zip(("w_h", "b_h", "w_c", "b_c"), weights):
-        set_weight(layer, name, value, "(the lesson's layout)", where=_MISSING)
-    h, c = as_pair(layer(features), "the layer must return a pair (h, c)")
-    return {"h": h, "c": c}
-
-
 def _state_judge(spec, data):
     s, features, (w_h, b_h, w_c, b_c) = _state_inputs(spec)
     flat = features.reshape(len(features), -1).astype("float64")  # (batch, columns * depth), row by row
@@ -52,33 +44,9 @@ def _state_judge(spec, data):
 
 
 image_to_state = define(
-    "image_to_state", "ImageToState", _state_probe, _state_judge,
+    "image_to_state", "ImageToState", _state_inputs, probes.image_to_state, _state_judge,
     "``layer_class(units)(features) -> (h, c)``: each tanh(flatten(features) @ w + b), the flattening "
     "keeping every column's features in order.")
-
-
-class ToyCaptioner:
-    """Next-word log-probabilities (..., V) for prefixes (n, ..., t) of ``n`` images: a random function
-    of the image and of every token so far. PAD and START are never written; ``calls`` records the
-    shape of every prefix array it was given."""
-
-    def __init__(self, rng, n, words, length):
-        self.vocabulary = END + 1 + words
-        self.image = rng.normal(size=(n, self.vocabulary))  # (n, V)
-        self.image[:, END] -= 1.0  # most captions run a few words
-        self.tokens = rng.normal(size=(length + 1, self.vocabulary, self.vocabulary))  # (position, token, V)
-        self.calls = []
-
-    def __call__(self, prefixes):
-        prefixes = np.asarray(prefixes)
-        self.calls.append(prefixes.shape)
-        if prefixes.ndim < 2 or len(prefixes) != len(self.image) or np.any(prefixes[..., 0] != START):
-            raise ValueError(f"next_log_probs: expected prefixes (n={len(self.image)}, ..., t) int, each "
-                             f"starting with START, got shape {prefixes.shape}")
-        logits = self.image.reshape(len(self.image), *[1] * (prefixes.ndim - 2), -1)  # (n, ..., V)
-        logits = logits + sum(self.tokens[j][prefixes[..., j]] for j in range(prefixes.shape[-1]))
-        logits[..., [PAD, START]] = -np.inf
-        return logits - np.logaddexp.reduce(logits, axis=-1, keepdims=True)
 
 
 def reference_greedy(next_log_probs, n, length):
@@ -113,20 +81,28 @@ def reference_beam_search(next_log_probs, n, length, beam_width):
     return prefixes[np.arange(n), np.argmax(scores, axis=1), 1:]
 
 
+def toy_captioner_arrays(rng, n, words, length):
+    """The toy model's image (n, V) and token (position, token, V) log-odds, V = END + 1 + words."""
+    vocabulary = END + 1 + words
+    image = rng.normal(size=(n, vocabulary))  # (n, V)
+    image[:, END] -= 1.0  # most captions run a few words
+    return image, rng.normal(size=(length + 1, vocabulary, vocabulary))  # (position, token, V)
+
+
 def _decoding_setup(spec):
+    """Sizes, and the toy model's arrays (:func:`toy_captioner_arrays`)."""
     rng, s = spec.draw(n=(4, range(5, 9)), words=(5, (4, 6, 7)), length=(5, (4, 6, 7)),
                        beam_width=(3, (2, 4)))
-    return s, ToyCaptioner(rng, s["n"], s["words"], s["length"])
+    return (s, *toy_captioner_arrays(rng, s["n"], s["words"], s["length"]))
 
 
-def _greedy_probe(spec, greedy_captions):
-    s, model = _decoding_setup(spec)
-    captions = np.asarray(greedy_captions(model, s["n"], s["length"]))
-    return {"captions": captions, "calls": np.array([shape[0] for shape in model.calls])}
+def _toy_model(spec):
+    s, image, tokens = _decoding_setup(spec)
+    return s, probes.ToyCaptioner(image, tokens)
 
 
 def _greedy_judge(spec, data):
-    s, model = _decoding_setup(spec)
+    s, model = _toy_model(spec)
     captions, expected = data["captions"], reference_greedy(model, s["n"], s["length"])
     expect_shape(captions, expected.shape, "the captions (n, length)")
     expect(len(data["calls"]) <= s["length"], f"next_log_probs was called {len(data['calls'])} times for "
@@ -139,15 +115,9 @@ def _greedy_judge(spec, data):
 
 
 greedy_captions = define(
-    "greedy_captions", "greedy_captions", _greedy_probe, _greedy_judge,
+    "greedy_captions", "greedy_captions", _decoding_setup, probes.greedy_captions, _greedy_judge,
     "``greedy_captions(next_log_probs, n, length) -> (n, length)`` writes the argmax word at each step from "
     "prefixes starting with START, PAD after END.")
-
-
-def _beam_probe(spec, beam_search):
-    s, model = _decoding_setup(spec)
-    return {f"captions_{k}": np.asarray(beam_search(model, s["n"], s["length"], k))
-            for k in (1, s["beam_width"])}
 
 
 def _caption_scores(model, captions):
@@ -162,7 +132,7 @@ def _caption_scores(model, captions):
 
 
 def _beam_judge(spec, data):
-    s, model = _decoding_setup(spec)
+    s, model = _toy_model(spec)
     part = Parts()
     for k in (1, s["beam_width"]):
         with part(f"beam_width={k}"):
@@ -179,7 +149,7 @@ def _beam_judge(spec, data):
 
 
 beam_search = define(
-    "beam_search", "beam_search", _beam_probe, _beam_judge,
+    "beam_search", "beam_search", _decoding_setup, probes.beam_search, _beam_judge,
     "``beam_search(next_log_probs, n, length, beam_width) -> (n, length)``: the best of the beam_width most "
     "likely prefixes kept at each step; finished captions extended by PAD at no cost.")
 
@@ -193,16 +163,6 @@ def _column_inputs(spec):
     weights = [rng.normal(scale=0.7, size=shape).astype("float32") for shape in
                ((s["units"], s["attention"]), (s["depth"], s["attention"]), (s["attention"],))]
     return s, states, features, weights
-
-
-def _column_probe(spec, layer_class):
-    s, states, features, weights = _column_inputs(spec)
-    layer = layer_class(s["attention"])
-    layer(states, features)  # builds the weights
-    for name, value in zip(("w_query", "w_key", "v"), weights):
-        set_weight(layer, name, value, "(the lesson's layout)", where=_MISSING)
-    context, attention = as_pair(layer(states, features), "the layer must return (context, weights)")
-    return {"context": context, "weights": attention}
 
 
 def reference_additive_attention(states, features, w_query, w_key, v):
@@ -227,6 +187,6 @@ def _column_judge(spec, data):
 
 
 column_attention = define(
-    "column_attention", "ColumnAttention", _column_probe, _column_judge,
+    "column_attention", "ColumnAttention", _column_inputs, probes.column_attention, _column_judge,
     "``layer_class(units)(states, features) -> (context, weights)``: weights = softmax over the columns of "
     "v . tanh(s_t W_query + f_i W_key); context = sum_i weights f_i.")

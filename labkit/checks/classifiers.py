@@ -8,6 +8,7 @@ same tweets with Python's ``re``.
 
 from labkit.checks import reference
 from labkit.checks.core import define, expect, expect_close, expect_shape
+from labkit.probes import classifiers as probes
 
 import re
 
@@ -40,16 +41,6 @@ def _tweets(spec):
     return [" ".join(rng.choice(_PIECES, size=rng.integers(4, 9))) for _ in range(6)]
 
 
-def _standardize_probe(spec, fn):
-    import tensorflow as tf
-
-    texts = _tweets(spec)
-    out = fn(tf.constant(texts))
-    expect(hasattr(out, "numpy") and np.shape(out) == (len(texts),),
-           "standardize must return a string tensor with one text per input text (use tf.strings)")
-    return {"texts": np.array([text.decode("utf-8") for text in out.numpy()])}
-
-
 def _standardize_judge(spec, data):
     tweets = _tweets(spec)
     expect_shape(data["texts"], (len(tweets),), "the standardized texts")
@@ -58,11 +49,15 @@ def _standardize_judge(spec, data):
         expect(tokens == expected, f"{tweet!r} gives the tokens {tokens}, expected {expected}")
 
 
-tweet_standardize = define("tweet_standardize", "standardize", _standardize_probe, _standardize_judge,
-                           "``fn(texts)`` (a tf string tensor) lower-cases, turns links into the token "
-                           "``http``, makes ``! ? @ #`` tokens of their own and drops other punctuation.")
+tweet_standardize = define(
+    "tweet_standardize", "standardize", _tweets, probes.tweet_standardize, _standardize_judge,
+    "``fn(texts)`` (a tf string tensor) lower-cases, turns links into the token "
+    "``http``, makes ``! ? @ #`` tokens of their own and drops other punctuation.")
 
-_MODELS = (("LSTM", True), ("LSTM", False), ("BiLSTM", True))  # (kind, mask) of each classifier probed
+
+def _classifier_inputs(spec):
+    """Tweets of ids (below), and the seed of the weights the probe gives each classifier."""
+    return (*_ids(spec), int(np.random.default_rng([spec.seed, 17]).integers(2**31)))
 
 
 def _ids(spec):
@@ -72,38 +67,6 @@ def _ids(spec):
     ids[1:, rng.integers(2, s["steps"] - 1):] = 0
     ids[2:, 3:] = 0
     return ids, np.pad(ids, ((0, 0), (0, 8)))  # (batch, time), (batch, time + 8)
-
-
-def _check_weights(spec, number, shapes):
-    rng = np.random.default_rng([spec.seed, number])
-    return [rng.normal(scale=0.5, size=shape).astype("float32") for shape in shapes]
-
-
-def _describe(layer):
-    name = type(layer).__name__
-    if name == "Embedding":
-        return f"Embedding mask_zero={bool(layer.mask_zero)}"
-    if name == "Dense":
-        return f"Dense {layer.get_config()['activation']}"
-    if name == "Bidirectional":
-        return f"Bidirectional {layer.merge_mode} {type(layer.forward_layer).__name__}"
-    return name
-
-
-def _classifier_probe(spec, classifier):
-    ids, longer = _ids(spec)
-    data = {}
-    for number, (kind, mask) in enumerate(_MODELS):
-        model = classifier(kind, mask=mask)
-        shapes = [tuple(w.shape) for w in model.weights]
-        expect(sum(int(np.prod(s)) for s in shapes) < 5_000_000, "the classifier has over 5 million weights")
-        model.set_weights(_check_weights(spec, number, shapes))
-        data[f"layers_{number}"] = np.array([_describe(layer) for layer in model.layers])
-        padded = [(*s, -1)[:2] if len(s) < 2 else s for s in shapes]  # 1-D shapes as (n, -1)
-        data[f"shapes_{number}"] = np.array(padded)  # (weights, 2)
-        data[f"probabilities_{number}"] = np.asarray(model(ids, training=False))  # (batch, classes)
-        data[f"longer_{number}"] = np.asarray(model(longer, training=False))
-    return data
 
 
 def _forward(layers, weights, ids):
@@ -128,8 +91,8 @@ def _forward(layers, weights, ids):
 
 
 def _classifier_judge(spec, data):
-    ids, longer = _ids(spec)
-    for number, (kind, mask) in enumerate(_MODELS):
+    ids, longer, weight_seed = _classifier_inputs(spec)
+    for number, (kind, mask) in enumerate(probes.MODELS):
         layers = [str(layer) for layer in data[f"layers_{number}"]]
         shapes = [tuple(int(d) for d in s if d >= 0) for s in data[f"shapes_{number}"]]
         recurrent = "Bidirectional concat LSTM" if kind == "BiLSTM" else "LSTM"
@@ -153,14 +116,16 @@ def _classifier_judge(spec, data):
             expect(change > 1e-6, "mask=False must build a model without a mask (Embedding(..., "
                                   "mask_zero=mask))")
         expect(sum(int(np.prod(s)) for s in shapes) < 5_000_000, "the classifier has over 5 million weights")
-        expected = _forward(core, _check_weights(spec, number, shapes), ids)
+        expected = _forward(core, probes.check_weights(weight_seed, number, shapes), ids)
         expect_close(probabilities, expected, f"the {kind}'s output given the check's weights (Embedding -> "
                      f"{recurrent} -> Dense softmax, no other layers that change values)", atol=1e-4)
 
 
-sentiment_classifier = define("sentiment_classifier", "classifier", _classifier_probe, _classifier_judge,
-                              "``classifier(kind, seed=, mask=)`` builds Embedding (mask_zero=mask) -> LSTM, "
-                              "or a Bidirectional LSTM for 'BiLSTM' -> softmax over the classes.")
+sentiment_classifier = define(
+    "sentiment_classifier", "classifier", _classifier_inputs, probes.sentiment_classifier,
+    _classifier_judge,
+    "``classifier(kind, seed=, mask=)`` builds Embedding (mask_zero=mask) -> LSTM, "
+    "or a Bidirectional LSTM for 'BiLSTM' -> softmax over the classes.")
 
 
 def _member_weights(spec, members, classes):
@@ -175,26 +140,6 @@ def _ensemble_inputs(spec):
     return ids, _member_weights(spec, s["members"], s["classes"])
 
 
-def _ensemble_probe(spec, make_ensemble):
-    import keras
-
-    ids, weights = _ensemble_inputs(spec)
-    models = []
-    for member in weights:
-        model = keras.Sequential([
-            keras.Input((None,), dtype="int64"),
-            keras.layers.Embedding(50, 4),  # (batch, time, 4)
-            keras.layers.GlobalAveragePooling1D(),  # (batch, 4)
-            keras.layers.Dense(member[1].shape[1], activation="softmax"),  # (batch, classes)
-        ])
-        model.set_weights(member)
-        models.append(model)
-    ensemble = make_ensemble(models)
-    expect(isinstance(ensemble, keras.Model), f"make_ensemble must return a keras.Model, got "
-           f"{type(ensemble).__name__}")
-    return {"output": np.asarray(ensemble(ids, training=False))}
-
-
 def _ensemble_judge(spec, data):
     ids, weights = _ensemble_inputs(spec)
     expected = np.mean([reference.softmax(embedding[ids].mean(axis=1) @ kernel + bias)
@@ -204,6 +149,7 @@ def _ensemble_judge(spec, data):
                  "keras.layers.Average()([m(inputs) for m in models]))", atol=1e-5)
 
 
-average_ensemble = define("average_ensemble", "average_ensemble", _ensemble_probe, _ensemble_judge,
-                          "``make_ensemble(models)`` returns one Keras model whose output is the mean of the "
-                          "members' class probabilities, for the same int-id input.")
+average_ensemble = define(
+    "average_ensemble", "average_ensemble", _ensemble_inputs, probes.average_ensemble, _ensemble_judge,
+    "``make_ensemble(models)`` returns one Keras model whose output is the mean of the "
+    "members' class probabilities, for the same int-id input.")

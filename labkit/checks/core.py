@@ -2,34 +2,34 @@
 
     checks.check("bag of words", lambda: checks.expect(a.shape == b.shape, "..."))
 
-An exercise's check is a :class:`Check`, made of two halves:
+An exercise's check is a :class:`Check`, made of three parts:
 
-- the **probe** ``probe(spec, *objects) -> {name: array}`` calls the student's code (the
-  objects the lesson passes: a class, a function, a model) on inputs it draws from ``spec``
+- the **inputs** ``inputs(spec) -> given`` draw what the student's code is run on (sizes,
+  weights, sequences: arrays, numbers and text) from a :class:`Spec`;
+- the **probe** ``probe(given, *objects) -> {name: array}`` (in :mod:`labkit.probes`) calls the
+  student's code (the objects the lesson passes: a class, a function, a model) on ``given``
   and returns plain arrays, nothing callable;
 - the **judge** ``judge(spec, data)`` draws the same inputs from ``spec`` on its own, computes
   the reference in NumPy and raises :class:`CheckFailed` with a one-line hint.
 
-In a lesson, ``checks.rnn_cell(MyRNNCell)`` runs both in the kernel on the visible inputs and
-prints ``[PASS] MyRNNCell`` or ``[FAIL] MyRNNCell: what to fix``. When grading, only the probe
-runs in the student's kernel (:mod:`labkit.checks.probe`), on a :class:`Spec` with a fresh
-seed and other sizes; the judge runs in the grader's process on the data the probe returned.
+In a lesson, ``checks.rnn_cell(MyRNNCell)`` runs all three in the kernel on the visible inputs
+and prints ``[PASS] MyRNNCell`` or ``[FAIL] MyRNNCell: what to fix``. When grading, the grader
+draws the inputs from a fresh seed and other sizes, sends them to the student's kernel as
+arrays, where only the probe runs (:func:`labkit.probes.run`), and judges the arrays it gets
+back in its own process (:mod:`labkit.checks.probe`). The kernel cannot read this package.
 """
 
-from labkit.assign import STUB_MESSAGE
-from labkit.unfinished import exercise_of
+from labkit.probes.base import (  # re-exported: the checks' vocabulary
+    CheckFailed,
+    expect,
+    expect_shape,
+    failure_message,
+)
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
-
-
-class CheckFailed(Exception):
-    """Raised inside a check; its message tells the student what to fix. ``fraction``: the share of
-    the check's independent parts that passed (partial credit; 0 for a check of one part)."""
-
-    fraction = 0.0
 
 
 class Parts:
@@ -77,43 +77,6 @@ class CheckResult:
 
     def _ipython_display_(self):
         """Show nothing as a cell's value: the check has printed its one line already."""
-
-
-def one_line(text):
-    return " ".join(str(text).split())
-
-
-def _stubs_in(obj):
-    """The numbers of the exercises whose stubs are in ``obj``'s code (a function, a tf.function,
-    a class's methods), nested functions included."""
-    functions = [getattr(obj, "python_function", obj)]
-    if isinstance(obj, type):
-        functions = [getattr(f, "__func__", f) for f in vars(obj).values()]
-    codes = [f.__code__ for f in functions if hasattr(f, "__code__")]
-    numbers = set()
-    while codes:
-        for constant in codes.pop().co_consts:
-            if hasattr(constant, "co_consts"):
-                codes.append(constant)
-            elif isinstance(constant, str) and (match := STUB_MESSAGE.match(constant)):
-                numbers.add(int(match.group(1)))
-    return numbers
-
-
-def failure_message(error, own=None):
-    """What a check says about an exception raised by the student's code or the check itself.
-    A stub's error names its exercise; if it is not ``own``'s (the object the check is for), the
-    check waits for that exercise rather than blaming this one."""
-    if isinstance(error, (CheckFailed, AssertionError)):
-        return one_line(error) or "the check's condition does not hold"
-    if isinstance(error, NotImplementedError):
-        stub = exercise_of(error)
-        if stub is not None and own is not None and stub[0] not in _stubs_in(own):
-            return one_line(f"waits for Exercise {stub[0]} ({stub[1]}): finish that one first")
-        if stub is not None:
-            return one_line(f"not implemented yet (Exercise {stub[0]}: {stub[1]})")
-        return one_line(f"not implemented yet ({error})" if str(error) else "not implemented yet")
-    return one_line(f"your code raised {type(error).__name__}: {error}")
 
 
 def _verdict(name, test, own=None):
@@ -171,35 +134,22 @@ class Check:
 
     key: str
     name: str
-    probe: object
-    judge: object
+    inputs: object  # inputs(spec) -> what the probe is given (arrays, numbers, text)
+    probe: object  # probe(given, *objects) -> {name: array}, in labkit.probes
+    judge: object  # judge(spec, data): draws the same inputs, raises CheckFailed
     doc: str = ""
 
     def __call__(self, *objects, seed=0, **sizes):
-        """The lesson's self-check: probe and judge here, on the visible inputs."""
+        """The lesson's self-check: inputs, probe and judge here, on the visible inputs."""
         spec = Spec(seed=seed, sizes=sizes)
-        return _verdict(self.name, lambda: self.judge(spec, self.probe(spec, *objects)),
+        return _verdict(self.name, lambda: self.judge(spec, self.probe(self.inputs(spec), *objects)),
                         objects[0] if objects else None)
 
 
-def define(key, name, probe, judge, doc):
+def define(key, name, inputs, probe, judge, doc):
     """Register and return the :class:`Check` ``labkit.checks.<key>``; ``doc`` says what it checks."""
-    REGISTRY[key] = Check(key, name, probe, judge, doc)
+    REGISTRY[key] = Check(key, name, inputs, probe, judge, doc)
     return REGISTRY[key]
-
-
-def expect(condition, message):
-    """Fail the current check with ``message`` unless ``condition`` holds."""
-    if not condition:
-        raise CheckFailed(message)
-
-
-def expect_shape(value, shape, what):
-    """Fail unless ``value`` has ``shape`` (None in ``shape`` matches any size)."""
-    actual = tuple(np.shape(value))
-    shape = tuple(shape)
-    matches = len(actual) == len(shape) and all(e is None or a == e for a, e in zip(actual, shape))
-    expect(matches, f"{what} has shape {actual}, expected {shape}")
 
 
 def expect_close(actual, expected, what, atol=1e-5):
@@ -210,25 +160,3 @@ def expect_close(actual, expected, what, atol=1e-5):
     expect(error <= atol, f"{what} differs from the reference by up to {error:.3g} (allowed {atol:g})")
 
 
-def as_pair(out, message):
-    """``out`` as two NumPy arrays; ``message`` if it is not a pair."""
-    expect(isinstance(out, (tuple, list)) and len(out) == 2, message)
-    return tuple(np.asarray(t) for t in out)
-
-
-def scalar(value, what):
-    value = np.asarray(value)
-    expect(value.size == 1, f"{what} must return one number (a scalar), got shape {value.shape}")
-    return float(value.reshape(()))
-
-
-def set_weight(owner, name, value, hint, where="the cell has no attribute {name}; create it in __init__"):
-    """Give ``owner.<name>`` (a Keras variable or a plain array) the check's ``value``; ``where``
-    says what to do when it is missing."""
-    expect(hasattr(owner, name), where.format(name=name))
-    expect_shape(getattr(owner, name), value.shape, f"{name} {hint}")
-    variable = getattr(owner, name)
-    if hasattr(variable, "assign"):
-        variable.assign(value)
-    else:
-        setattr(owner, name, value.copy())

@@ -12,18 +12,18 @@ The layer's weights are fused as in minGPT: ``w_qkv`` (d_model, 3 d_model), ``b_
 """
 
 from labkit.checks import reference
-from labkit.checks.core import Parts, as_pair, define, expect, expect_close, expect_shape, set_weight
+from labkit.checks.core import Parts, define, expect, expect_close, expect_shape
+from labkit.probes import decoder as probes
 
 import numpy as np
 
 
-def _mask_probe(spec, causal_mask):
-    _, s = spec.draw(length=(5, range(6, 12)))
-    return {"mask": np.asarray(causal_mask(s["length"]))}
+def _mask_size(spec):
+    return spec.draw(length=(5, range(6, 12)))[1]
 
 
 def _mask_judge(spec, data):
-    _, s = spec.draw(length=(5, range(6, 12)))
+    s = _mask_size(spec)
     length = s["length"]
     mask = data["mask"]
     expect_shape(mask, (length, length), "the mask (queries, keys)")
@@ -36,7 +36,7 @@ def _mask_judge(spec, data):
            "key <= query")
 
 
-causal_mask = define("causal_mask", "causal_mask", _mask_probe, _mask_judge,
+causal_mask = define("causal_mask", "causal_mask", _mask_size, probes.causal_mask, _mask_judge,
                      "``causal_mask(length)``: (length, length) bool, True where query t may attend to key s "
                      "(s <= t).")
 
@@ -64,25 +64,6 @@ def causal_attention_reference(x, weights, num_heads):
     return attended.transpose(0, 2, 1, 3).reshape(batch, steps, d_model) @ w_out + b_out
 
 
-def _attention_probe(spec, layer_class):
-    s, x, weights = _attention_inputs(spec)
-    layer = layer_class(s["num_heads"], max_length=s["steps"] + 2)
-    layer(x)  # builds the weights
-    for name, value in zip(("w_qkv", "b_qkv", "w_out", "b_out"), weights):
-        set_weight(layer, name, value, "(the fused layout of the lesson's layer)")
-    return {"full": np.asarray(layer(x)), "stepped": _stepped(layer, x, layer.empty_cache(s["batch"]))}
-
-
-def _stepped(layer, x, cache):
-    """``layer.step`` over x (batch, T, d_model), one position at a time from ``cache``: (batch, T, d)."""
-    outputs = []
-    for position in range(x.shape[1]):
-        output, cache = as_pair(layer.step(x[:, position], cache, position),
-                                "step must return (output, cache)")
-        outputs.append(np.asarray(output))
-    return np.stack(outputs, axis=1)
-
-
 def _attention_judge(spec, data):
     s, x, weights = _attention_inputs(spec)
     expected = causal_attention_reference(x.astype(float), [w.astype(float) for w in weights], s["num_heads"])
@@ -97,10 +78,11 @@ def _attention_judge(spec, data):
     part.verdict()
 
 
-cached_attention = define("cached_attention", "CausalSelfAttention", _attention_probe, _attention_judge,
-                          "``layer_class(num_heads, max_length)``: ``layer(x)`` is causal self-attention; "
-                          "``layer.step(x_t, cache, position) -> (output, cache)`` gives the same output one "
-                          "position at a time from ``layer.empty_cache(batch)``.")
+cached_attention = define(
+    "cached_attention", "CausalSelfAttention", _attention_inputs, probes.cached_attention, _attention_judge,
+    "``layer_class(num_heads, max_length)``: ``layer(x)`` is causal self-attention; "
+    "``layer.step(x_t, cache, position) -> (output, cache)`` gives the same output one "
+    "position at a time from ``layer.empty_cache(batch)``.")
 
 
 def _block_inputs(spec):
@@ -134,24 +116,6 @@ def decoder_block_reference(x, attention, norms, mlp, num_heads, epsilon=1e-5, r
     return x + hidden @ w_project + b_project if residual else hidden @ w_project + b_project
 
 
-def _block_probe(spec, block_class):
-    s, x, attention, norms, mlp = _block_inputs(spec)
-    block = block_class(x.shape[-1], s["num_heads"], max_length=s["steps"] + 2)
-    block(x)  # builds the weights
-    where = "the block has no sub-layer {name}; keep the lesson's __init__"
-    for layer_name in ("attention", "norm1", "norm2", "expand", "project"):
-        expect(hasattr(block, layer_name), where.format(name=layer_name))
-    for name, value in zip(("w_qkv", "b_qkv", "w_out", "b_out"), attention):
-        set_weight(block.attention, name, value, "(the lesson's CausalSelfAttention)", where)
-    for (layer_name, name), value in zip((("norm1", "gamma"), ("norm1", "beta"), ("norm2", "gamma"),
-                                          ("norm2", "beta"), ("expand", "kernel"), ("expand", "bias"),
-                                          ("project", "kernel"), ("project", "bias")), norms + mlp):
-        set_weight(getattr(block, layer_name), name, value, f"(of {layer_name})", where)
-    cache = block.attention.empty_cache(s["batch"])
-    return {"full": np.asarray(block(x)), "stepped": _stepped(block, x, cache),
-            "epsilons": np.array([float(block.norm1.epsilon), float(block.norm2.epsilon)])}
-
-
 def _block_judge(spec, data):
     s, x, attention, norms, mlp = _block_inputs(spec)
     expect(np.allclose(np.ravel(data["epsilons"]), 1e-5), "the layer norms' epsilon: keep the lesson's 1e-5")
@@ -171,7 +135,7 @@ def _block_judge(spec, data):
     part.verdict()
 
 
-decoder_block = define("decoder_block", "DecoderBlock", _block_probe, _block_judge,
+decoder_block = define("decoder_block", "DecoderBlock", _block_inputs, probes.decoder_block, _block_judge,
                        "``block_class(d_model, num_heads, max_length)``: ``block(x)`` is the pre-norm "
                        "decoder block; ``block.step(x_t, cache, position) -> (output, cache)`` the same, one "
                        "position at a time.")

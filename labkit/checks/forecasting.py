@@ -11,8 +11,9 @@ model whose weights the check draws.
 """
 
 from labkit.checks import reference
-from labkit.checks.core import Parts, as_pair, define, expect, expect_close, expect_shape
-from labkit.checks.training import judge_summed_loss, probe_summed_loss, step_mask
+from labkit.checks.core import Parts, define, expect, expect_close, expect_shape
+from labkit.checks.training import judge_summed_loss, step_mask
+from labkit.probes import forecasting as probes
 
 import numpy as np
 
@@ -36,13 +37,6 @@ def reference_windows(tracks, k, horizon, offset=0):
     return inputs.reshape(-1, k, features), targets.reshape(-1, horizon, features)
 
 
-def _windows_probe(spec, make_windows):
-    tracks, k, horizon = _tracks(spec)
-    one_step = as_pair(make_windows(tracks, k), "make_windows must return (inputs, targets)")
-    ahead = as_pair(make_windows(tracks, k, horizon), "make_windows must return (inputs, targets)")
-    return {"inputs_1": one_step[0], "targets_1": one_step[1], "inputs_h": ahead[0], "targets_h": ahead[1]}
-
-
 def _windows_judge(spec, data):
     tracks, k, horizon = _tracks(spec)
     part = Parts()
@@ -64,7 +58,7 @@ def _windows_judge(spec, data):
     part.verdict()
 
 
-make_windows = define("make_windows", "make_windows", _windows_probe, _windows_judge,
+make_windows = define("make_windows", "make_windows", _tracks, probes.make_windows, _windows_judge,
                       "``make_windows(tracks, k, horizon=1)``: tracks (n, time, features) -> inputs "
                       "(windows, k, features) and the next ``horizon`` frames as targets (windows, horizon, "
                       "features), throw by throw, starts in time order.")
@@ -78,11 +72,6 @@ def _mse_inputs(spec):
     return predicted, target, step_mask(rng, s["batch"], s["steps"])
 
 
-def _mse_probe(spec, sequence_mse):
-    predicted, target, mask = _mse_inputs(spec)
-    return probe_summed_loss(sequence_mse, "sequence_mse", mask, predicted, target)
-
-
 def _mse_judge(spec, data):
     predicted, target, mask = _mse_inputs(spec)
     per_frame = ((predicted.astype("float64") - target) ** 2).sum(axis=-1)  # (batch, time)
@@ -93,7 +82,7 @@ def _mse_judge(spec, data):
     judge_summed_loss(data, per_frame, mask, "the squared error summed over the coordinates", step="frame")
 
 
-sequence_mse = define("sequence_mse", "sequence_mse", _mse_probe, _mse_judge,
+sequence_mse = define("sequence_mse", "sequence_mse", _mse_inputs, probes.sequence_mse, _mse_judge,
                       "``sequence_mse(predicted, target, mask)``: squared error summed over coordinates and "
                       "the real frames of each sequence, averaged over the batch (lesson 01's summed loss, "
                       "for numbers).")
@@ -107,12 +96,6 @@ def _ar_inputs(spec):
     noise = rng.normal(scale=0.1, size=(s["m"], s["features"]))
     targets = inputs.reshape(s["m"], -1) @ true_weights + 0.5 + noise  # (m, features)
     return inputs.astype("float32"), targets.astype("float32")
-
-
-def _ar_probe(spec, fit_linear_ar):
-    inputs, targets = _ar_inputs(spec)
-    weights, bias = as_pair(fit_linear_ar(inputs, targets), "fit_linear_ar must return (weights, bias)")
-    return {"weights": weights, "bias": bias}
 
 
 def _ar_judge(spec, data):
@@ -131,7 +114,7 @@ def _ar_judge(spec, data):
     expect_close(data["bias"], solution[-1], "the least-squares bias", atol=1e-3)
 
 
-linear_ar = define("linear_ar", "fit_linear_ar", _ar_probe, _ar_judge,
+linear_ar = define("linear_ar", "fit_linear_ar", _ar_inputs, probes.linear_ar, _ar_judge,
                    "``fit_linear_ar(inputs, targets)``: least-squares (weights (k * features, features), "
                    "bias (features,)) predicting the next frame (m, features) from the last k frames (m, k, "
                    "features).")
@@ -149,21 +132,6 @@ def _rollout_inputs(spec):
                rng.normal(scale=0.3, size=features)]
     prefix = rng.normal(size=(s["batch"], s["frames"], features))
     return s, [w.astype("float32") for w in weights], prefix.astype("float32")
-
-
-def _rollout_probe(spec, rollout):
-    import keras
-
-    s, weights, prefix = _rollout_inputs(spec)
-    model = keras.Sequential([keras.Input((None, s["features"])),
-                              keras.layers.LSTM(s["units"], return_sequences=True, name="lstm"),
-                              keras.layers.Dense(s["features"], name="next_frame")])
-    model.get_layer("lstm").set_weights(weights[:3])
-    model.get_layer("next_frame").set_weights(weights[3:])
-    given = prefix.copy()
-    drawn = rollout(model, given, s["horizon"])
-    expect(np.array_equal(given, prefix), "rollout changed the prefix it was given: build a new sequence")
-    return {"drawn": np.asarray(drawn)}
 
 
 def _rollout_judge(spec, data):
@@ -184,7 +152,7 @@ def _rollout_judge(spec, data):
                  "predict again from the whole sequence)", atol=1e-3)
 
 
-rollout = define("rollout", "rollout", _rollout_probe, _rollout_judge,
+rollout = define("rollout", "rollout", _rollout_inputs, probes.rollout, _rollout_judge,
                  "``rollout(model, prefix, horizon)``: from prefix (batch, frames, features), append the "
                  "model's next-frame prediction ``horizon`` times; returns the predicted frames (batch, "
                  "horizon, features).")

@@ -6,8 +6,9 @@ in NumPy from the same weights.
 """
 
 from labkit.checks import reference
-from labkit.checks.core import Parts, as_pair, define, expect_close, expect_shape, set_weight
+from labkit.checks.core import Parts, define, expect_close, expect_shape
 from labkit.checks.reference import LSTM_GATES
+from labkit.probes import recurrent as probes
 
 import numpy as np
 
@@ -25,9 +26,6 @@ def _step_mask(rng, batch, steps):
 
 # --- lesson 01: the RNN cell and its unroll -------------------------------------------------------
 
-_RNN_SHAPES = {"W_xh": "(rnn_units, input_dim)", "W_hh": "(rnn_units, rnn_units)",
-               "W_hy": "(output_dim, rnn_units)"}
-
 
 def _rnn_inputs(spec):
     """Sizes, weights {W_xh, W_hh, W_hy}, sequences x (batch, time, input), a state h (batch,
@@ -41,19 +39,6 @@ def _rnn_inputs(spec):
     return s, w, x, h, _step_mask(rng, s["batch"], s["steps"])
 
 
-def _rnn_cell(cell_class, s, w):
-    cell = cell_class(s["rnn_units"], s["input_dim"], s["output_dim"])
-    for name, hint in _RNN_SHAPES.items():
-        set_weight(cell, name, w[name], hint)
-    return cell
-
-
-def _rnn_cell_probe(spec, cell_class):
-    s, w, x, h, _ = _rnn_inputs(spec)
-    y, h_new = as_pair(_rnn_cell(cell_class, s, w)(x[:, 0], h), "call(x, h) must return a pair (y, h_new)")
-    return {"y": y, "h_new": h_new}
-
-
 def _rnn_cell_judge(spec, data):
     s, w, x, h, _ = _rnn_inputs(spec)
     batch, units, outputs = s["batch"], s["rnn_units"], s["output_dim"]
@@ -64,17 +49,9 @@ def _rnn_cell_judge(spec, data):
     expect_close(data["y"], h_ref @ w["W_hy"].T, "y (y = W_hy h_new, computed from the *new* state)")
 
 
-rnn_cell = define("rnn_cell", "MyRNNCell", _rnn_cell_probe, _rnn_cell_judge, """\
+rnn_cell = define("rnn_cell", "MyRNNCell", _rnn_inputs, probes.rnn_cell, _rnn_cell_judge, """\
 Lesson 01: ``cell_class(rnn_units, input_dim, output_dim)`` is the lecture's cell,
 h_new = tanh(W_hh h + W_xh x), y = W_hy h_new, for a batch.""")
-
-
-def _rnn_unroll_probe(spec, unroll, cell_class):
-    s, w, x, _, mask = _rnn_inputs(spec)
-    cell = _rnn_cell(cell_class, s, w)
-    ys, hs = as_pair(unroll(cell, x, mask), "rnn_unroll must return a pair (outputs, hidden states)")
-    unmasked = as_pair(unroll(cell, x), "rnn_unroll must return a pair (outputs, hidden states)")[1]
-    return {"outputs": ys, "states": hs, "states_without_mask": unmasked}
 
 
 def _rnn_unroll_judge(spec, data):
@@ -108,7 +85,7 @@ def _rnn_unroll_judge(spec, data):
     part.verdict()
 
 
-rnn_unroll = define("rnn_unroll", "rnn_unroll", _rnn_unroll_probe, _rnn_unroll_judge, """\
+rnn_unroll = define("rnn_unroll", "rnn_unroll", _rnn_inputs, probes.rnn_unroll, _rnn_unroll_judge, """\
 Lesson 01: ``unroll(cell, x_seq, mask)`` runs the cell over time from a zero state
 and returns ``(outputs, states)``; at a padded step (mask False) the state is kept.""")
 
@@ -127,20 +104,6 @@ def _lstm_inputs(spec):
     return s, w, x, h, c
 
 
-def _lstm_cell(cell_class, s, w):
-    cell = cell_class(s["units"], s["input_dim"])
-    for name, value in w.items():
-        set_weight(cell, name, value, "(units, units + input_dim)" if name[0] == "W" else "(units,)")
-    return cell
-
-
-def _lstm_cell_probe(spec, cell_class):
-    s, w, x, h, c = _lstm_inputs(spec)
-    h_new, c_new = as_pair(_lstm_cell(cell_class, s, w)(x[:, 0], h, c), "call(x, h, c) must return a pair "
-                           "(h_new, c_new)")
-    return {"h_new": h_new, "c_new": c_new}
-
-
 def _lstm_cell_judge(spec, data):
     s, w, x, h, c = _lstm_inputs(spec)
     expect_shape(data["c_new"], (s["batch"], s["units"]), "c_new (batch, units)")
@@ -151,17 +114,10 @@ def _lstm_cell_judge(spec, data):
     expect_close(data["h_new"], h_ref, "h_new (h_new = o * tanh(c_new))")
 
 
-lstm_cell = define("lstm_cell", "MyLSTMCell", _lstm_cell_probe, _lstm_cell_judge, """\
+lstm_cell = define("lstm_cell", "MyLSTMCell", _lstm_inputs, probes.lstm_cell, _lstm_cell_judge, """\
 Lesson 02: ``cell_class(units, input_dim)`` holds ``W_f, W_i, W_c, W_o``
 (units, units + input_dim) acting on [h, x] and biases ``b_f, b_i, b_c, b_o`` (units,);
 ``cell(x, h, c)`` returns ``(h_new, c_new)``.""")
-
-
-def _lstm_unroll_probe(spec, unroll, cell_class):
-    s, w, x, _, _ = _lstm_inputs(spec)
-    hs, c_last = as_pair(unroll(_lstm_cell(cell_class, s, w), x), "lstm_unroll must return a pair (hidden "
-                         "states, final cell state)")
-    return {"states": hs, "c_last": c_last}
 
 
 def _lstm_unroll_judge(spec, data):
@@ -178,7 +134,7 @@ def _lstm_unroll_judge(spec, data):
     expect_close(data["c_last"], c, "the final cell state (return c after the last step)", atol=1e-4)
 
 
-lstm_unroll = define("lstm_unroll", "lstm_unroll", _lstm_unroll_probe, _lstm_unroll_judge, """\
+lstm_unroll = define("lstm_unroll", "lstm_unroll", _lstm_inputs, probes.lstm_unroll, _lstm_unroll_judge, """\
 Lesson 02: ``unroll(cell, x_seq)`` runs the LSTM cell over time from zero states
 and returns ``(hidden states (batch, time, units), final cell state (batch, units))``.""")
 

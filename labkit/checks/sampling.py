@@ -10,10 +10,12 @@ samples' frequencies with softmax(logits / temperature).
 
 from labkit.checks import reference
 from labkit.checks.core import define, expect, expect_close, expect_shape
+from labkit.probes import sampling as probes
+from labkit.probes.sampling import DRAWS, TEMPERATURES
 
 import numpy as np
 
-TEMPERATURES, DRAWS, TOLERANCE = (0.5, 2.0), 20000, 0.04
+TOLERANCE = 0.04  # total variation allowed between the samples and softmax(logits / T)
 
 
 def _inputs(spec):
@@ -30,44 +32,6 @@ def _inputs(spec):
                rng.normal(size=vocab)]
     sequence = rng.integers(0, vocab, size=(2, s["steps"])).astype("int32")
     return s, [w.astype("float32") for w in weights], sequence
-
-
-def _model(vocab, embedding, units, weights):
-    import keras
-
-    model = keras.Sequential([keras.Input((None,), dtype="int32"),
-                              keras.layers.Embedding(vocab, embedding, name="embedding"),
-                              keras.layers.LSTM(units, return_sequences=True, name="lstm"),
-                              keras.layers.Dense(vocab, name="logits")])
-    for name, part in zip(("embedding", "lstm", "logits"), (weights[:1], weights[1:4], weights[4:])):
-        model.get_layer(name).set_weights(part)
-    return model
-
-
-def _probe(spec, make_sample_step):
-    import tensorflow as tf
-
-    s, weights, sequence = _inputs(spec)
-    step = make_sample_step(_model(s["vocab"], s["embedding"], s["units"], weights))
-    expect(callable(step), "make_sample_step(model) must return the step function")
-    h = c = tf.zeros((2, s["units"]))
-    states = []
-    for t in range(sequence.shape[1]):
-        h_before, c_before = h, c
-        out = step(tf.constant(sequence[:, t]), h, c, tf.constant(1.0))
-        expect(isinstance(out, (tuple, list)) and len(out) == 3,
-               "sample_step must return three things: (next_ids, h, c)")
-        next_ids, h, c = out
-        expect_shape(next_ids, (2,), "next_ids (batch,): one sampled id per tune")
-        expect_shape(h, (2, s["units"]), "h (batch, units)")
-        expect_shape(c, (2, s["units"]), "c (batch, units)")
-        states.append(np.asarray(h))
-    # Many copies of the last step of tune 0: their samples must follow softmax(logits / T).
-    last_char = tf.fill([DRAWS], int(sequence[0, -1]))  # (draws,)
-    h_many, c_many = (tf.repeat(state[:1], DRAWS, axis=0) for state in (h_before, c_before))  # (draws, units)
-    draws = {f"draws_{i}": np.asarray(step(last_char, h_many, c_many, tf.constant(temperature))[0])
-             for i, temperature in enumerate(TEMPERATURES)}
-    return {"states": np.stack(states, axis=1), **draws}
 
 
 def _judge(spec, data):
@@ -92,7 +56,7 @@ def _judge(spec, data):
                "temperature, then draw with tf.random.categorical")
 
 
-sample_step = define("sample_step", "sample_step", _probe, _judge,
+sample_step = define("sample_step", "sample_step", _inputs, probes.sample_step, _judge,
                      "``make_sample_step(model)`` returns ``step(char_ids, h, c, temperature) -> "
                      "(next_ids, h, c)`` for a model with layers named ``embedding``, ``lstm`` and "
                      "``logits``: ids (batch,), states (batch, units).")

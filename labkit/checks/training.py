@@ -11,7 +11,8 @@ Dense model by central finite differences of its NumPy forward pass.
 """
 
 from labkit.checks import reference
-from labkit.checks.core import define, expect, expect_close, expect_shape, scalar
+from labkit.checks.core import define, expect, expect_close, expect_shape
+from labkit.probes import training as probes
 
 import numpy as np
 
@@ -21,13 +22,6 @@ def step_mask(rng, batch, steps):
     lengths = rng.integers(1, steps + 1, size=batch)
     lengths[:2] = steps, 1
     return np.arange(steps)[None, :] < lengths[:, None]
-
-
-def probe_summed_loss(loss_fn, name, mask, *inputs):
-    """``loss_fn(*inputs, mask)`` with every step real and with ``mask``, for :func:`judge_summed_loss`."""
-    every_step = np.ones(mask.shape, dtype=bool)
-    return {"loss_every_step": scalar(loss_fn(*inputs, every_step), name),
-            "loss_with_padding": scalar(loss_fn(*inputs, mask), name)}
 
 
 def judge_summed_loss(data, per_step, mask, what, step="step"):
@@ -55,20 +49,16 @@ def _sequence_loss_inputs(spec):
     return logits, labels, step_mask(rng, batch, steps)
 
 
-def _sequence_loss_probe(spec, fn):
-    logits, labels, mask = _sequence_loss_inputs(spec)
-    return probe_summed_loss(fn, "sequence_loss", mask, logits, labels)
-
-
 def _sequence_loss_judge(spec, data):
     logits, labels, mask = _sequence_loss_inputs(spec)
     per_step = reference.cross_entropy(labels, logits.astype("float64"))  # (batch, time)
     judge_summed_loss(data, per_step, mask, "the cross-entropy of the logits, from_logits=True")
 
 
-sequence_loss = define("sequence_loss", "sequence_loss", _sequence_loss_probe, _sequence_loss_judge,
-                       "Lesson 01: ``fn(logits, y_ids, step_mask)`` is the cross-entropy of each real step, "
-                       "summed over time and averaged over the batch.")
+sequence_loss = define(
+    "sequence_loss", "sequence_loss", _sequence_loss_inputs, probes.sequence_loss, _sequence_loss_judge,
+    "Lesson 01: ``fn(logits, y_ids, step_mask)`` is the cross-entropy of each real step, "
+    "summed over time and averaged over the batch.")
 
 
 def _gradient_inputs(spec):
@@ -96,11 +86,6 @@ def bptt_input_gradients(W_xh, W_hh, states, readout):
     return grads
 
 
-def _input_gradients_probe(spec, fn):
-    W_xh, W_hh, _, states, readout = _gradient_inputs(spec)
-    return {"gradients": np.asarray(fn(W_xh, W_hh, states, readout))}
-
-
 def _input_gradients_judge(spec, data):
     W_xh, W_hh, x, states, readout = _gradient_inputs(spec)
     grads, expected = data["gradients"], bptt_input_gradients(W_xh, W_hh, states, readout)
@@ -111,21 +96,17 @@ def _input_gradients_judge(spec, data):
                  "row per example, (gradient after tanh) @ W_hh)", atol=1e-8)
 
 
-input_gradients = define("input_gradients", "input_gradients_by_hand", _input_gradients_probe,
-                         _input_gradients_judge, "Lesson 02: ``fn(W_xh, W_hh, states, readout)`` returns "
-                         "dL/dx_t (batch, time, input) of L = readout . h_T, by multiplying Jacobians back "
-                         "in time.")
+input_gradients = define(
+    "input_gradients", "input_gradients_by_hand", _gradient_inputs, probes.input_gradients,
+    _input_gradients_judge, "Lesson 02: ``fn(W_xh, W_hh, states, readout)`` returns "
+    "dL/dx_t (batch, time, input) of L = readout . h_T, by multiplying Jacobians back "
+    "in time.")
 
 
 def _next_char_inputs(spec):
     rng, s = spec.draw(batch=(3, range(4, 7)), steps=(5, range(6, 10)), vocab=(6, range(7, 12)))
     logits = rng.normal(scale=2.0, size=(s["batch"], s["steps"], s["vocab"])).astype("float32")
     return rng.integers(0, s["vocab"], size=(s["batch"], s["steps"])).astype("int32"), logits
-
-
-def _next_char_probe(spec, fn):
-    labels, logits = _next_char_inputs(spec)
-    return {"loss": scalar(fn(labels, logits), "compute_loss")}
 
 
 def _next_char_judge(spec, data):
@@ -139,9 +120,10 @@ def _next_char_judge(spec, data):
                  "average over every step of every window)", atol=1e-4)
 
 
-next_char_loss = define("next_char_loss", "compute_loss", _next_char_probe, _next_char_judge,
-                        "Lesson 04: ``fn(labels, logits)`` is the mean cross-entropy (nats) over every step "
-                        "of every window; labels (batch, time) ids, logits (batch, time, vocab).")
+next_char_loss = define(
+    "next_char_loss", "compute_loss", _next_char_inputs, probes.next_char_loss, _next_char_judge,
+    "Lesson 04: ``fn(labels, logits)`` is the mean cross-entropy (nats) over every step "
+    "of every window; labels (batch, time) ids, logits (batch, time, vocab).")
 
 
 def _train_step_inputs(spec):
@@ -160,21 +142,6 @@ def _tiny_model_loss(weights, x, y):
     embedding, kernel, recurrent, bias, dense, dense_bias = weights
     states, _ = reference.keras_lstm(embedding[x], kernel, recurrent, bias)  # (batch, time, units)
     return reference.cross_entropy(y, states @ dense + dense_bias).mean()
-
-
-def _train_step_probe(spec, make_train_step):
-    import keras
-
-    s, weights, x, y, learning_rate = _train_step_inputs(spec)
-    model = keras.Sequential([
-        keras.Input((None,), dtype="int32"),
-        keras.layers.Embedding(s["vocab"], 3),  # (batch, time, 3)
-        keras.layers.LSTM(s["units"], return_sequences=True),  # (batch, time, units)
-        keras.layers.Dense(s["vocab"]),  # (batch, time, vocab) logits
-    ])
-    model.set_weights(weights)
-    loss = scalar(make_train_step(model, keras.optimizers.SGD(learning_rate))(x, y), "train_step")
-    return {"loss": loss, **{f"weight_{i}": w.numpy() for i, w in enumerate(model.trainable_variables)}}
 
 
 def _train_step_judge(spec, data, epsilon=1e-6):
@@ -201,7 +168,7 @@ def _train_step_judge(spec, data, epsilon=1e-6):
                      "GradientTape)", atol=1e-4)
 
 
-train_step = define("train_step", "train_step", _train_step_probe, _train_step_judge,
+train_step = define("train_step", "train_step", _train_step_inputs, probes.train_step, _train_step_judge,
                     "Lesson 04: ``make_train_step(model, optimizer)(x, y)`` returns the loss of the batch "
                     "before the update and moves every weight by one optimizer step against its gradient "
                     "(plain SGD on a tiny model).")

@@ -7,7 +7,8 @@ the residuals and the layer norms in NumPy.
 """
 
 from labkit.checks import reference
-from labkit.checks.core import Parts, as_pair, define, expect, expect_close, expect_shape
+from labkit.checks.core import Parts, define, expect, expect_close, expect_shape
+from labkit.probes import transformer as probes
 
 import numpy as np
 
@@ -18,36 +19,12 @@ def _keras_attention_weights(rng, d_model, heads, key_dim):
     return [rng.normal(scale=0.4, size=shape).astype("float32") for shape in shapes]
 
 
-class _KerasWeights:
-    """Stands in for a built keras.layers.MultiHeadAttention in ``copy_keras_weights(mine, reference)``."""
-
-    def __init__(self, weights):
-        self._weights = weights
-
-    def get_weights(self):
-        return [w.copy() for w in self._weights]
-
-
 def _mhsa_inputs(spec):
     rng, s = spec.draw(num_heads=(4, (2, 3)), key_dim=(4, (3, 5)), batch=(2, range(3, 5)),
                        steps=(7, range(5, 10)))
     d_model = s["num_heads"] * s["key_dim"]
     x = rng.normal(size=(s["batch"], s["steps"], d_model)).astype("float32")  # (batch, T, d_model)
     return s, x, _keras_attention_weights(rng, d_model, s["num_heads"], s["key_dim"])
-
-
-def _mhsa_probe(spec, layer_class, copy_keras_weights):
-    s, x, weights = _mhsa_inputs(spec)
-    mine = layer_class(s["num_heads"])
-    mine(x)  # builds the weights
-    copy_keras_weights(mine, _KerasWeights(weights))
-    causal = np.tril(np.ones((s["steps"], s["steps"]), dtype=bool))  # (T, T)
-    data = {}
-    for name, mask in (("unmasked", None), ("causal", causal)):
-        output, attention = as_pair(mine(x, attention_mask=mask),
-                                    "the layer must return a pair (output, weights)")
-        data.update({f"{name}_output": output, f"{name}_weights": attention})
-    return data
 
 
 def _mhsa_judge(spec, data):
@@ -69,14 +46,6 @@ def _mhsa_judge(spec, data):
     part.verdict()
 
 
-def _lesson_layout(weights, d_model):
-    """Keras' per-head kernels as the lesson's MultiHeadSelfAttention stores them: (d_model,
-    heads * key_dim) projections, flat biases, a (heads * key_dim, d_model) output kernel."""
-    *projections, w_output, b_output = weights
-    flat = [w.reshape(d_model, -1) if w.ndim == 3 else w.reshape(-1) for w in projections]
-    return [*flat, w_output.reshape(-1, d_model), b_output]
-
-
 def _block_inputs(spec):
     """Sizes, x (batch, T, d_model), x with its padding changed, a padding mask (batch, 1, T), and
     weights: attention (Keras layout) and feed-forward [W1, b1, W2, b2]."""
@@ -93,23 +62,6 @@ def _block_inputs(spec):
                     for shape in ((d_model, units), (units,), (units, d_model), (d_model,))]
     attention = _keras_attention_weights(rng, d_model, s["num_heads"], s["key_dim"])
     return s, x, changed, mask, attention, feed_forward
-
-
-def _block_probe(spec, block_class):
-    s, x, changed, mask, attention, feed_forward = _block_inputs(spec)
-    block = block_class(s["num_heads"], s["feed_forward"])
-    block(x)  # builds the sub-layers
-    d_model = x.shape[-1]
-    expect(all(hasattr(block, name) for name in ("attention", "feed_forward", "norm_attention",
-                                                  "norm_feed_forward")),
-           "the block needs the lesson's sub-layers attention, feed_forward, norm_attention, "
-           "norm_feed_forward")
-    block.attention.set_weights(_lesson_layout(attention, d_model))
-    block.feed_forward.set_weights(feed_forward)
-    epsilons = [float(block.norm_attention.epsilon), float(block.norm_feed_forward.epsilon)]
-    return {"output": np.asarray(block(x)), "masked": np.asarray(block(x, attention_mask=mask)),
-            "padding_changed": np.asarray(block(changed, attention_mask=mask)),
-            "epsilons": np.array(epsilons)}
 
 
 def _block_reference(x, mask, attention, feed_forward, heads, epsilons):
@@ -146,10 +98,11 @@ def _block_judge(spec, data):
 
 # The checks this module defines.
 multi_head_self_attention = define(
-    "multi_head_self_attention", "MultiHeadSelfAttention", _mhsa_probe, _mhsa_judge,
+    "multi_head_self_attention", "MultiHeadSelfAttention", _mhsa_inputs, probes.multi_head_self_attention,
+    _mhsa_judge,
     "``layer_class(num_heads)(x, attention_mask=None) -> (output, weights)`` equals "
     "keras.layers.MultiHeadAttention given the same weights, with and without a causal mask.")
 transformer_block = define(
-    "transformer_block", "TransformerBlock", _block_probe, _block_judge,
+    "transformer_block", "TransformerBlock", _block_inputs, probes.transformer_block, _block_judge,
     "``block_class(num_heads, feed_forward_units)(x, attention_mask=None)``: x + attention -> LayerNorm -> x "
     "+ feed-forward -> LayerNorm, with masked keys ignored.")

@@ -6,12 +6,15 @@
 1. **Against the release** (:mod:`.release`): the lesson in the course checkout says where the
    exercises are and how each is checked; the submission contributes only the lines written in
    place of each stub. Its other cells are ignored (and reported when changed).
-2. **In a box** (:mod:`.sandbox`, :mod:`.kernel`): the lesson's cells, with those lines spliced
-   in, run in a fresh kernel with no network, writes only in a scratch folder, no read of the
-   course checkout, and limits on memory, output, processes, file size and time, in fast mode.
-3. **Judged outside** (:mod:`labkit.checks.probe`): each check cell becomes a probe that calls
-   the student's code on inputs drawn from a seed and sizes chosen here, fresh for every grading
-   run, and returns arrays; the judge re-computes the answer in NumPy in this process.
+2. **In a box** (:mod:`labkit.sandbox`, :mod:`.view`, :mod:`.kernel`): the lesson's cells, with
+   those lines spliced in, run in a fresh kernel that sees only an allow-list of files (no course
+   checkout, no judges, no other job), as a uid of its own, with no network, writes only in a
+   scratch folder, and limits on memory, tasks, disk, output, processes, file size and time, in
+   fast mode.
+3. **Judged outside** (:mod:`labkit.checks.probe`): each check cell becomes a probe; the grader
+   draws its inputs from a seed and sizes chosen here, fresh for every grading run, and sends
+   them as arrays; the kernel calls the student's code on them and returns arrays; the judge
+   re-computes the answer in NumPy in a bounded child of this process.
 
 A cell that breaks a limit (or kills its kernel) fails the exercise it belongs to with a
 one-line reason; the run then starts again in a fresh kernel with that exercise's stub in
@@ -19,11 +22,12 @@ place, so the other exercises are still graded. Cells after the last exercise's 
 skipped (they cannot change the grade; ``all_cells=True`` runs them).
 """
 
-from labkit import assign, config, notebooks
+from labkit import assign, notebooks
 from labkit.checks import probe
-from labkit.grading import release
-from labkit.grading.kernel import PRINTED_KEPT, Kernel, Limits
-from labkit.grading.report import ExerciseGrade, Report
+from labkit.checks.core import Spec
+from labkit.grading import release, review
+from labkit.grading.kernel import BREACHES, PRINTED_KEPT, Kernel, Limits
+from labkit.grading.report import RAISED, ExerciseGrade, Report
 
 import secrets
 import shutil
@@ -60,11 +64,12 @@ def _read_submission(path):
 class _Run:
     """One grading run: the program executed, restarted after breaches, probes judged."""
 
-    def __init__(self, lesson, exercises, checks, answers, scratch, limits, protected):
+    def __init__(self, lesson, exercises, checks, answers, scratch, limits):
         self.lesson, self.exercises, self.checks, self.answers = lesson, exercises, checks, answers
-        self.scratch, self.limits, self.protected = scratch, limits, protected
+        self.scratch, self.limits = scratch, limits
         self.verdicts, self.printed, self.errors, self.not_run, self.restarts = {}, {}, {}, set(), 0
         self.enforced = {}  # what the sandbox enforced, as it reported it
+        self.breached = set()  # the exercises a breach failed
 
     def steps(self, disabled, skipped, last_cell):
         attempted = {number for number, a in self.answers.items() if a.attempted}
@@ -81,6 +86,8 @@ class _Run:
                 return
             step, reason = breach
             if step.exercise is not None:
+                if step.exercise not in self.verdicts:
+                    self.breached.add(step.exercise)  # a limit the grader enforced, not the student's error
                 self.verdicts.setdefault(step.exercise, (False, reason, 0.0))
                 disabled.add(step.exercise)
             else:
@@ -93,7 +100,7 @@ class _Run:
         folder = Path(tempfile.mkdtemp(prefix=f"run{self.restarts}-", dir=self.scratch))
         # fast mode; a stub's error stays an error (labkit.unfinished would skip the cell)
         env = {"LABKIT_FAST": "1", "LABKIT_SKIP_UNFINISHED": "0"}
-        kernel = Kernel(folder, self.limits, self.protected, env=env)
+        kernel = Kernel(folder, self.limits, env=env)
         self.enforced = kernel.enforced
         try:
             for position, step in enumerate(steps):
@@ -115,13 +122,10 @@ class _Run:
             if outcome.error:
                 self.errors[step.cell] = outcome.error
         else:
-            path = folder / f"probe-{secrets.token_hex(8)}.npz"
-            spec = {"seed": secrets.randbelow(2**31), "grading": True, "sizes": {}}
-            call = f"_probe.run({step.probe!r}, {spec!r}, {str(path)!r}, {step.source})"
-            outcome = kernel.run(f"import labkit.checks.probe as _probe\n{call}", timeout)
+            exchange = probe.Exchange(step.probe, Spec(seed=secrets.randbelow(2**31), grading=True), folder)
+            outcome = kernel.run(exchange.code(step.source), timeout)
             if not outcome.breach:
-                self.verdicts[step.exercise] = probe.judge(step.probe, spec, probe.load(str(path)))
-            path.unlink(missing_ok=True)
+                self.verdicts[step.exercise] = exchange.verdict()
         if step.exercise is not None:
             printed = self.printed.get(step.exercise, "") + outcome.printed
             self.printed[step.exercise] = printed[:PRINTED_KEPT]
@@ -129,15 +133,22 @@ class _Run:
 
 
 def _status(number, answer, run, exercise_cell):
-    """(status, message, fraction of the points earned)."""
+    """(status, message, fraction of the points earned, the reason of the limit the grader enforced or
+    ""). Only the run's own record of a breach makes one: a message of the student's code that reads
+    like a limit is shown as theirs."""
     if not answer.attempted:
-        return "not attempted", answer.reason or "still raises NotImplementedError", 0.0
+        return "not attempted", answer.reason or "still raises NotImplementedError", 0.0, ""
     if number not in run.verdicts:
-        return "failed", "the time limit stopped the run before its self-check", 0.0
+        stopped = "the time limit stopped the run before its self-check"
+        return "failed", stopped, 0.0, stopped
     passed, message, fraction = run.verdicts[number]
+    like_a_limit = message.lstrip().lower().startswith(BREACHES)
+    breach = message if like_a_limit and number in run.breached else ""
+    if like_a_limit and not breach:
+        message = RAISED + message
     if not passed and run.errors.get(exercise_cell):
         message += f" (the exercise's cell raised {run.errors[exercise_cell]})"
-    return ("passed" if passed else "failed"), message, fraction
+    return ("passed" if passed else "failed"), message, fraction, breach
 
 
 def grade(submission, *, lesson=None, cell_timeout=CELL_TIMEOUT, total_timeout=TOTAL_TIMEOUT, all_cells=False,
@@ -165,22 +176,23 @@ def grade(submission, *, lesson=None, cell_timeout=CELL_TIMEOUT, total_timeout=T
         raise ValueError(f"submission: {path.name} holds none of {lesson_path.stem}'s exercises; is it "
                          "another lesson's notebook? (pass --lesson NN)")
     start = time.monotonic()
-    protected = {lesson_path.resolve().parent, config.REPO_ROOT}
     attempted = [check.cell for check in checks if answers[check.number].attempted]
     code_cells = [i for i, cell in enumerate(lesson_nb["cells"]) if cell["cell_type"] == "code"]
     last_cell = max(code_cells) if all_cells else max(attempted, default=-1)
     with tempfile.TemporaryDirectory(prefix="labkit-grade-") as scratch:
-        run = _Run(lesson_nb, exercises, checks, answers, Path(scratch), limits or Limits(), protected)
+        run = _Run(lesson_nb, exercises, checks, answers, Path(scratch), limits or Limits())
         if attempted:  # nothing attempted: every verdict is known without running anything
             run.execute(cell_timeout, start + total_timeout, last_cell)
+
     grades = []
     for exercise, check in zip(exercises, checks):
         answer = answers[exercise.number]
-        status, message, fraction = _status(exercise.number, answer, run, exercise.cell)
-        code = "\n# ...\n".join("\n".join(region) for region in answer.regions or ())
+        status, message, fraction, breach = _status(exercise.number, answer, run, exercise.cell)
+        code = f"\n{review.SEPARATOR}\n".join("\n".join(region) for region in answer.regions or ())
         grades.append(ExerciseGrade(exercise.number, 0 if answer.cell is None else answer.cell + 1, status,
                                     check.key, message, round(fraction * exercise.points, 3), exercise.points,
-                                    code, run.printed.get(exercise.number, "")))
+                                    code, run.printed.get(exercise.number, ""), breach,
+                                    tuple(review.flags(code, check.key))))
     points, max_points = sum(g.points for g in grades), sum(g.max_points for g in grades)
     return Report(
         submission=str(path), lesson=lesson_path.stem, exercises=grades, points=points, max_points=max_points,

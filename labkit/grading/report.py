@@ -1,8 +1,16 @@
 """A submission's grade: per exercise the status and the check's one-line message, and what
-the run did (cells changed outside exercises, errors, limits, what the sandbox enforced)."""
+the run did (cells changed outside exercises, errors, limits, what the sandbox enforced).
+
+A limit the grader enforced (``breach``) is kept apart from what the student's code raised, and
+only a breach is ever shown with ``ENFORCED``'s words; ``review`` lines (:mod:`.review`) are for
+the instructor's eye and never change the score.
+"""
 
 import json
 from dataclasses import asdict, dataclass
+
+ENFORCED = "limit enforced by the grader"  # how a breach is shown, and nothing else
+RAISED = "your code raised: "  # before a student's message that reads like a limit's words
 
 
 @dataclass(frozen=True)
@@ -16,6 +24,12 @@ class ExerciseGrade:
     max_points: float  # what the lesson's BEGIN marker says the exercise is worth (1 by default)
     code: str = ""  # the lines the student wrote in place of the stub(s)
     printed: str = ""  # the start of what the exercise's cell and its check printed
+    breach: str = ""  # the reason of the limit the grader enforced on this exercise, or ""
+    review: tuple = ()  # "review: ..." lines about the code for the instructor (labkit.grading.review)
+
+    def said(self):
+        """The message as shown: a breach with ``ENFORCED``'s words, else the check's message."""
+        return f"{ENFORCED}: {self.breach}" if self.breach else self.message
 
 
 @dataclass(frozen=True)
@@ -37,9 +51,10 @@ class Report:
     def table(self):
         rows = [f"{'exercise':>8}  {'cell':>4}  {'points':>9}  {'status':13}  self-check"]
         for g in self.exercises:
-            said = ": ".join(filter(None, (g.check, g.message)))
+            said = ": ".join(filter(None, (g.check, g.said())))
             earned = f"{g.points:.3g} / {g.max_points:.3g}"
             rows.append(f"{g.number:>8}  {g.cell:>4}  {earned:>9}  {g.status:13}  {said}")
+            rows += [f"{'':>8}  {'':>4}  {'':>9}  {'':13}  {flag}" for flag in g.review]
         passed = sum(g.status == "passed" for g in self.exercises)
         rows.append(f"score {self.score:.0f}% ({self.points:.3g} of {self.max_points:.3g} points; {passed} "
                     f"of {len(self.exercises)} exercises passed) in {self.seconds:.0f} s, graded against "

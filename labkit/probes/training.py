@@ -1,0 +1,44 @@
+"""Probes of what training is made of: losses over time steps, gradients by hand, a train step
+(lessons 01, 02, 04 and 06's summed loss)."""
+
+from labkit.probes.base import scalar
+
+import numpy as np
+
+
+def summed_loss(loss_fn, name, mask, *inputs):
+    """``loss_fn(*inputs, mask)`` with every step real and with ``mask`` (judged by
+    :func:`labkit.checks.training.judge_summed_loss`)."""
+    every_step = np.ones(mask.shape, dtype=bool)
+    return {"loss_every_step": scalar(loss_fn(*inputs, every_step), name),
+            "loss_with_padding": scalar(loss_fn(*inputs, mask), name)}
+
+
+def sequence_loss(given, fn):
+    logits, labels, mask = given
+    return summed_loss(fn, "sequence_loss", mask, logits, labels)
+
+
+def input_gradients(given, fn):
+    W_xh, W_hh, _, states, readout = given
+    return {"gradients": np.asarray(fn(W_xh, W_hh, states, readout))}
+
+
+def next_char_loss(given, fn):
+    labels, logits = given
+    return {"loss": scalar(fn(labels, logits), "compute_loss")}
+
+
+def train_step(given, make_train_step):
+    import keras
+
+    s, weights, x, y, learning_rate = given
+    model = keras.Sequential([
+        keras.Input((None,), dtype="int32"),
+        keras.layers.Embedding(s["vocab"], 3),  # (batch, time, 3)
+        keras.layers.LSTM(s["units"], return_sequences=True),  # (batch, time, units)
+        keras.layers.Dense(s["vocab"]),  # (batch, time, vocab) logits
+    ])
+    model.set_weights(weights)
+    loss = scalar(make_train_step(model, keras.optimizers.SGD(learning_rate))(x, y), "train_step")
+    return {"loss": loss, **{f"weight_{i}": w.numpy() for i, w in enumerate(model.trainable_variables)}}
