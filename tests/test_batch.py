@@ -7,6 +7,9 @@ with honest, buggy, untouched, forged, malformed and infinite-loop submissions.
 - The HTML feedback is valid HTML naming every exercise; Gradescope's file has its fields.
 - Bad input (an unknown lesson, a roster naming a missing file, a scheduler that does not
   answer) is a one-line error before anything is graded.
+- A student id that is a path writes nothing outside --out; a cell a spreadsheet would run is
+  quoted; another lesson's notebook and two submissions for one student are rows with their
+  one-line error while the rest of the class is graded.
 """
 
 from labkit import notebooks
@@ -23,6 +26,7 @@ import subprocess
 import sys
 import time
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 import test_grade
@@ -32,14 +36,15 @@ FAST = {"cell_timeout": 5, "total_timeout": 120}
 lesson = test_grade.lesson  # the fixture: test_grade's lesson, written to a folder
 LOOP = "        while True:\n            pass"
 CLASS = {  # student -> (their notebook's text, the grades.csv row expected but for the seconds)
-    "alice": (notebooks.dumps(_fill(SOLUTIONS)), "1.0,1.0,1.0,3.0,3.0,100.0,"),
-    "bob": (notebooks.dumps(_fill({**SOLUTIONS, 2: WRONG[2]})), "1.0,0.0,1.0,2.0,3.0,66.67,"),
-    "carol": (notebooks.dumps(_fill({})), "0.0,0.0,0.0,0.0,3.0,0.0,"),
+    "alice": (notebooks.dumps(_fill(SOLUTIONS)), "1.0,1.0,1.0,3.0,3.0,100.0,,"),
+    "bob": (notebooks.dumps(_fill({**SOLUTIONS, 2: WRONG[2]})), "1.0,0.0,1.0,2.0,3.0,66.67,,"),
+    "carol": (notebooks.dumps(_fill({})), "0.0,0.0,0.0,0.0,3.0,0.0,,"),
     "dave": (notebooks.dumps(_fill({**SOLUTIONS, 1: WRONG[1] + "\n    print('[PASS] positional_encoding')"})),
-             "0.0,1.0,1.0,2.0,3.0,66.67,"),
+             "0.0,1.0,1.0,2.0,3.0,66.67,,"),
     "erin": ("{ this is not a notebook", ",,,0,,0,"),
     "frank": (notebooks.dumps(_fill({**SOLUTIONS, 3: LOOP})),
-              "1.0,1.0,0.0,2.0,3.0,66.67,exercise 3: time limit"),
+              "1.0,1.0,0.0,2.0,3.0,66.67,exercise 3: limit enforced by the grader: time limit: the cell ran "
+              "longer than 5 s,"),
 }
 
 
@@ -188,3 +193,100 @@ def test_student_ids_from_folders_and_from_lms_style_file_names(tmp_path):
         (export / name).write_text("{}")
     assert sorted(s.student for s in batch.collect([export])) == ["alice", "bob", "carol",
                                                                     "smithjohn_12345_67890"]
+
+
+def _files(root, leaving_out):
+    return {path for path in root.rglob("*") if leaving_out not in path.parents and path != leaving_out}
+
+
+def test_student_ids_that_are_paths_write_nothing_outside_out(lesson, tmp_path):
+    untouched = CLASS["carol"][0]
+    ids = {"alice": "../../escaped", "bob": '=HYPERLINK("http://evil.example/","open me")', "carol": "+cmd",
+           "dave": "..", "erin": "s002"}
+    for folder in (*ids, "back\\slash"):
+        (tmp_path / "class" / folder).mkdir(parents=True)
+        (tmp_path / "class" / folder / "01_demo.ipynb").write_text(untouched)
+    (tmp_path / "flat").mkdir()
+    (tmp_path / "flat" / "..x.ipynb").write_text(untouched)  # a file name is an id too
+    roster = tmp_path / "roster.csv"
+    roster.write_text("file,student\n" + "".join(f'{s}/01_demo.ipynb,"{i.replace(chr(34), 2 * chr(34))}"\n'
+                                                 for s, i in ids.items()))
+    out = tmp_path / "deep" / "er" / "out"
+    out.parent.mkdir(parents=True)
+    before = _files(tmp_path, out)
+    submissions = batch.collect([tmp_path / "class", tmp_path / "flat"], batch.read_roster(roster))
+    batch.grade_class(submissions, lesson, out, options=FAST, progress=False, formats=("gradescope",))
+    assert _files(tmp_path, out) == before
+    rows = {row["student"]: row for row in csv.DictReader(io.StringIO((out / "grades.csv").read_text()))}
+    refused = sorted(s for s, row in rows.items() if "expected a name of 1 to 150 bytes" in row["notes"])
+    assert refused == ["'=HYPERLINK(\"http://evil.example/\",\"open me\")", "..", "../../escaped", "..x",
+                       "back\\slash"]
+    assert rows["'+cmd"]["max_points"] == "3.0" and rows["s002"]["max_points"] == "3.0"  # graded
+    assert sorted(p.name for p in (out / "reports").iterdir()) == ["+cmd.json", "s002.json"]
+    assert (out / "gradescope" / "+cmd" / "results.json").is_file()
+
+
+@pytest.mark.parametrize("student", ["", ".", "..", "a..b", "../x", "a/b", "a\\b", "a\x00b", "a\nb", "a\x1bb",
+                                     "x" * 151])
+def test_an_id_that_cannot_name_a_file_gets_a_one_line_error(student):
+    problem = outputs.id_problem(student)
+    assert problem.startswith("student id ") and "expected a name" in problem and "\n" not in problem
+    with pytest.raises(ValueError, match="expected a name"):
+        outputs.student_file(Path("out"), "reports", student, ".json")
+
+
+@pytest.mark.parametrize("student", ["s001", "José García", "+cmd", "smith.john", "x" * 150])
+def test_an_id_that_names_a_file_is_kept(student):
+    assert outputs.id_problem(student) == ""
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_quoted_and_numbers_stay_numbers():
+    rows = [{"student": student, "submission": "=1+1.ipynb", "points": -1.5, "percent": 0, "notes": note}
+            for student, note in (("=HYPERLINK(\"http://x\")", "-2 cells"), ("+cmd", "@SUM(A1)"),
+                                  ("-x", "\tx"), ("@x", "\rx"), ("plain", "a note\r= fine"))]
+    written = list(csv.DictReader(io.StringIO(outputs.csv_text(rows, []))))
+    assert [(r["student"], r["submission"], r["points"], r["percent"], r["notes"]) for r in written] == [
+        ("'+cmd", "'=1+1.ipynb", "-1.5", "0", "'@SUM(A1)"), ("'-x", "'=1+1.ipynb", "-1.5", "0", "'\\tx"),
+        ("'=HYPERLINK(\"http://x\")", "'=1+1.ipynb", "-1.5", "0", "'-2 cells"),
+        ("'@x", "'=1+1.ipynb", "-1.5", "0", "'\\rx"),
+        ("plain", "'=1+1.ipynb", "-1.5", "0", "a note\\r= fine")]
+
+
+def test_another_lessons_notebook_and_two_submissions_for_one_student_are_rows_with_errors(lesson, tmp_path):
+    other = _fill(SOLUTIONS)
+    other["metadata"]["labkit"] = {"lesson": "02_other"}
+    texts = {"alice": CLASS["alice"][0], "bob": notebooks.dumps(other), "carol": CLASS["alice"][0],
+             "carol-again": CLASS["bob"][0], "dave": CLASS["bob"][0]}
+    for student, text in texts.items():
+        (tmp_path / "class" / student).mkdir(parents=True)
+        (tmp_path / "class" / student / "01_demo.ipynb").write_text(text)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("file,student\ncarol-again/01_demo.ipynb,carol\n")
+    submissions = batch.collect([tmp_path / "class"], batch.read_roster(roster))
+    out = tmp_path / "out"
+    batch.grade_class(submissions, lesson, out, options=FAST, progress=False)
+    assert _rows(out) == {
+        "alice": CLASS["alice"][1], "dave": CLASS["bob"][1],
+        "bob": ",,,0,,0,submission: 01_demo.ipynb is lesson 02_other's notebook, not 01_demo's,",
+        "carol": ",,,0,,0,student carol: 2 submissions (carol/01_demo.ipynb, carol-again/01_demo.ipynb); "
+                 "expected one (remove the others, or give each its own id in --roster),"}
+
+
+def test_without_lesson_the_class_answers_the_lesson_most_submissions_name(tmp_path, capsys):
+    from labkit import assign, config
+
+    first, second = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))[:2]
+    for student, lesson_path in (("alice", first), ("bob", first), ("carol", first), ("dave", second)):
+        (tmp_path / "class" / student).mkdir(parents=True)
+        shutil.copy(assign.student_path(lesson_path), tmp_path / "class" / student / lesson_path.name)
+    out = tmp_path / "out"
+    assert main(["grade", str(tmp_path / "class"), "--out", str(out)]) == 0  # untouched: nothing runs
+    rows = _rows(out)
+    assert {s: row.split(",")[-3] for s, row in rows.items() if s != "dave"} == {"alice": "0.0", "bob": "0.0",
+                                                                                 "carol": "0.0"}
+    assert f"is lesson {second.stem}'s notebook, not {first.stem}'s" in rows["dave"]
+    (tmp_path / "class" / "erin").mkdir()
+    shutil.copy(assign.student_path(second), tmp_path / "class" / "erin" / second.name)
+    (tmp_path / "class" / "alice" / first.name).unlink()
+    with pytest.raises(ValueError, match=f"--lesson: needed, as many submissions name {first.stem} and "):
+        batch.class_lesson(batch.collect([tmp_path / "class"]))

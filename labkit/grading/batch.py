@@ -15,7 +15,9 @@ needs only this package installed. Results come back here and are written atomic
 arrive; ``grades.csv`` is rewritten after each. A submission whose report is already in
 ``DIR/reports`` with the same content hash is not graded again (``--force`` regrades), so an
 interrupted batch resumes where it stopped. A submission that cannot be graded gets a row with
-its one-line error; it never stops the batch.
+its one-line error; it never stops the batch. So do a student id that cannot name a file in DIR
+(a path, control characters: :func:`outputs.id_problem`), a student with two submissions, and a
+submission of another lesson than the class's.
 """
 
 from labkit.files import write_text_atomically
@@ -26,17 +28,19 @@ import hashlib
 import json
 import os
 import tempfile
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-_VERSION = "labkit-grading-1"  # part of the content hash: bump when grading changes
+_VERSION = "labkit-grading-2"  # part of the content hash: bump when grading changes
 
 
 @dataclass(frozen=True)
 class Submission:
     student: str
     path: Path
+    error: str = ""  # why it is not graded (its row says so), or ""
 
 
 def read_roster(path):
@@ -63,7 +67,8 @@ def _student_from_name(path):
 
 
 def collect(paths, roster=None):
-    """The submissions under ``paths`` (notebooks or folders), each with its student id."""
+    """The submissions under ``paths`` (notebooks or folders), one per student id; a student id
+    that cannot name a file, or that two submissions share, gets one with its one-line error."""
     found = []
     for given in map(Path, paths):
         if given.is_file():
@@ -85,38 +90,47 @@ def collect(paths, roster=None):
             raise ValueError(f"--roster: names files that are not among the submissions: {missing}")
         found = [(path, relative, roster.get(relative, roster.get(Path(relative).name, student)))
                  for path, relative, student in found]
-    submissions, seen = [], {}
-    for path, _, student in found:
-        if student in seen:
-            raise ValueError(f"PATH: two submissions for student {student}: {seen[student]} and {path}")
-        seen[student] = path
-        submissions.append(Submission(student, path))
+    by_student = {}
+    for path, relative, student in found:
+        by_student.setdefault(student, []).append((path, relative))
+    submissions = []
+    for student, files in by_student.items():
+        error = outputs.id_problem(student)
+        if not error and len(files) > 1:
+            names = ", ".join(relative for _, relative in files)
+            error = (f"student {student}: {len(files)} submissions ({names}); expected one (remove the "
+                     "others, or give each its own id in --roster)")
+        submissions.append(Submission(outputs.printable(student) if error else student, files[0][0], error))
     if not submissions:
         raise ValueError(f"PATH: no .ipynb files in {', '.join(map(str, paths))}")
     return submissions
 
 
 def class_lesson(submissions, lesson=None):
-    """The release lesson the class answers: ``lesson``, else the one every submission names (by
-    its metadata or file name; unreadable ones are skipped); a one-line error if they disagree."""
+    """The release lesson the class answers: ``lesson``, else the one most submissions name (by
+    their metadata or file name; unreadable ones are skipped; one naming another lesson gets its
+    one-line error when graded); a one-line error if no lesson, or two equally often, are named."""
     from labkit.grading import release
 
     if lesson is not None:
         return release.find_lesson(submissions[0].path, {}, lesson)
-    found = set()
-    for submission in submissions:
+    found = Counter()
+    for submission in (s for s in submissions if not s.error):
         try:
             notebook = json.loads(submission.path.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError):
             notebook = {}
         try:
-            found.add(release.find_lesson(submission.path, notebook if isinstance(notebook, dict) else {}))
+            found[release.find_lesson(submission.path, notebook if isinstance(notebook, dict) else {})] += 1
         except ValueError:
             continue
-    if len(found) != 1:
-        names = ", ".join(sorted(p.stem for p in found)) or "none"
-        raise ValueError(f"--lesson: needed, the submissions name {'no lesson' if not found else names}")
-    return found.pop()
+    ranked = found.most_common(2)
+    if not ranked:
+        raise ValueError("--lesson: needed, the submissions name no lesson")
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        names = " and ".join(sorted(p.stem for p, _ in ranked))
+        raise ValueError(f"--lesson: needed, as many submissions name {names}")
+    return ranked[0][0]
 
 
 def _content_hash(submission, lesson_text):
@@ -192,8 +206,12 @@ def grade_class(submissions, lesson, out, *, jobs=1, scheduler=None, formats=("c
     exercises = [e.number for e in assign.exercises(notebooks.read(lesson), Path(lesson).name)]
     rows, todo = {}, []
     for submission in submissions:
+        if submission.error:  # nothing to grade: the row says why
+            rows[submission.student] = outputs.row(submission.student, submission.path.name, None,
+                                                   submission.error)
+            continue
         digest = _content_hash(submission, lesson_text)
-        saved = out / "reports" / f"{submission.student}.json"
+        saved = outputs.student_file(out, "reports", submission.student, ".json")
         previous = json.loads(saved.read_text()) if saved.is_file() else {}
         if previous.get("hash") == digest and not force:
             rows[submission.student] = outputs.row(submission.student, submission.path.name,
@@ -216,7 +234,7 @@ def grade_class(submissions, lesson, out, *, jobs=1, scheduler=None, formats=("c
             report = result.get("report")
             if report is not None:
                 outputs.write_pages(out, submission.student, report, formats)
-            write_text_atomically(out / "reports" / f"{submission.student}.json",
+            write_text_atomically(outputs.student_file(out, "reports", submission.student, ".json"),
                                   json.dumps({"hash": digest, **result}, indent=1) + "\n")
             rows[submission.student] = outputs.row(submission.student, submission.path.name, report,
                                                    result.get("error", ""))
