@@ -110,7 +110,7 @@ class NumpyLSTMCell:
     def __init__(self, units, input_dim):
         for gate in "fico":
             setattr(self, f"W_{gate}", np.zeros((units, units + input_dim)).view(Param))
-            setattr(self, f"b_{gate}", np.zeros(units).view(Param))
+            setattr(self, f"b_{gate}", np.full(units, float(gate == "f")).view(Param))  # b_f starts at 1
 
     def gates(self, x, h):
         hx = np.concatenate([h, x], axis=1)

@@ -43,7 +43,7 @@ def _state_slip(lesson08, slip):
 
 
 @pytest.mark.parametrize("slip, hint", [("no tanh", "h is not squashed"),
-                                        ("depth first", "h = tanh(flatten(features) @ w_h + b_h)")])
+                                        ("depth first", "flattened depth by depth")])
 def test_image_to_state_slips_fail(lesson08, slip, hint, fails):
     fails(checks.image_to_state(_state_slip(lesson08, slip)), "ImageToState", hint)
 

@@ -39,6 +39,10 @@ def _state_judge(spec, data):
     expect_shape(data["h"], (s["batch"], s["units"]), "h (batch, units)")
     expect_shape(data["c"], (s["batch"], s["units"]), "c (batch, units)")
     expect(not np.allclose(data["h"], flat @ w_h + b_h, atol=1e-4), "h is not squashed: apply tanh")
+    depth_major = features.transpose(0, 2, 1).reshape(len(features), -1).astype("float64")
+    expect(not np.allclose(data["h"], np.tanh(depth_major @ w_h + b_h), atol=1e-4), "the features are "
+           "flattened depth by depth: flatten column by column (reshape (batch, columns, depth) to (batch, "
+           "columns * depth) as it is, without transposing), so each column's features stay together")
     expect_close(data["h"], np.tanh(flat @ w_h + b_h), "h = tanh(flatten(features) @ w_h + b_h)", atol=1e-4)
     expect_close(data["c"], np.tanh(flat @ w_c + b_c), "c = tanh(flatten(features) @ w_c + b_c)", atol=1e-4)
 

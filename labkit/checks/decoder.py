@@ -52,15 +52,16 @@ def _attention_inputs(spec):
     return s, x, weights
 
 
-def causal_attention_reference(x, weights, num_heads):
-    """Causal multi-head self-attention with fused weights, in NumPy: (batch, T, d_model)."""
+def causal_attention_reference(x, weights, num_heads, causal=True):
+    """Causal (or, with ``causal=False``, full) multi-head self-attention with fused weights, in NumPy:
+    (batch, T, d_model)."""
     w_qkv, b_qkv, w_out, b_out = weights
     batch, steps, d_model = x.shape
     q, k, v = np.split(x @ w_qkv + b_qkv, 3, axis=-1)  # (batch, T, d_model) each
     heads = [z.reshape(batch, steps, num_heads, -1).transpose(0, 2, 1, 3)  # (batch, h, T, kd) each
              for z in (q, k, v)]
-    causal = np.tril(np.ones((steps, steps), dtype=bool))
-    attended, _ = reference.attention(*heads, causal)  # (batch, h, T, kd)
+    mask = np.tril(np.ones((steps, steps), dtype=bool)) if causal else None
+    attended, _ = reference.attention(*heads, mask)  # (batch, h, T, kd)
     return attended.transpose(0, 2, 1, 3).reshape(batch, steps, d_model) @ w_out + b_out
 
 
@@ -75,6 +76,11 @@ def _attention_judge(spec, data):
         expect_close(data["stepped"][:, 0], expected[:, 0], "the first step (it sees only itself)", atol=1e-4)
         expect_close(data["stepped"], expected, "the later steps (write the new key and value into the cache "
                      "at `position`, then attend to cached positions 0..position)", atol=1e-4)
+    with part("causal=False"):
+        unmasked = causal_attention_reference(x.astype(float), [w.astype(float) for w in weights],
+                                              s["num_heads"], causal=False)
+        expect_close(data["not_causal"], unmasked, "the full pass with causal=False (mask only when "
+                     "self.causal is True: the lesson trains a model without the mask)", atol=1e-4)
     part.verdict()
 
 

@@ -80,6 +80,8 @@ def _mse_judge(spec, data):
     expect(predicted.shape[-1] == 1 or not slipped, "the squared error is averaged over the coordinates: sum "
            "it over x and y")
     judge_summed_loss(data, per_frame, mask, "the squared error summed over the coordinates", step="frame")
+    expect_close(data["loss_traced"], data["loss_with_padding"], "sequence_mse traced by tf.function (as "
+                 "in training) must equal its eager value", atol=1e-4)
 
 
 sequence_mse = define("sequence_mse", "sequence_mse", _mse_inputs, probes.sequence_mse, _mse_judge,
@@ -131,11 +133,12 @@ def _rollout_inputs(spec):
                rng.normal(scale=1.0 / np.sqrt(units), size=(units, features)),
                rng.normal(scale=0.3, size=features)]
     prefix = rng.normal(size=(s["batch"], s["frames"], features))
-    return s, [w.astype("float32") for w in weights], prefix.astype("float32")
+    linear = (0.5 * rng.normal(size=(features, features)), rng.normal(scale=0.1, size=features))  # NumPy's
+    return s, [w.astype("float32") for w in weights], prefix.astype("float32"), linear
 
 
 def _rollout_judge(spec, data):
-    s, weights, prefix = _rollout_inputs(spec)
+    s, weights, prefix, (slope, offset) = _rollout_inputs(spec)
     kernel, recurrent, bias, dense, dense_bias = (w.astype("float64") for w in weights)
     sequence, drawn = prefix.astype("float64"), []
     for _ in range(s["horizon"]):
@@ -150,6 +153,16 @@ def _rollout_judge(spec, data):
                  "prefix's last frame)", atol=1e-4)
     expect_close(data["drawn"], expected, "the later frames (append each prediction to the sequence, then "
                  "predict again from the whole sequence)", atol=1e-3)
+    error = str(data["numpy_error"])
+    expect(not error, f"rollout fails with a NumPy forecaster, as the lesson rolls out the linear AR "
+           f"({error}): "
+           "take the model's output with np.asarray(...), not .numpy()")
+    sequence, by_numpy = prefix.astype("float64"), []
+    for _ in range(s["horizon"]):
+        by_numpy.append((sequence @ slope + offset)[:, -1])  # (batch, features)
+        sequence = np.concatenate([sequence, by_numpy[-1][:, None]], axis=1)
+    expect_close(data["by_numpy"], np.stack(by_numpy, axis=1), "the rollout of a NumPy forecaster (the same "
+                 "loop must work for any forecaster, network or not)", atol=1e-3)
 
 
 rollout = define("rollout", "rollout", _rollout_inputs, probes.rollout, _rollout_judge,

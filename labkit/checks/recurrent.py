@@ -108,6 +108,9 @@ def _lstm_cell_judge(spec, data):
     s, w, x, h, c = _lstm_inputs(spec)
     expect_shape(data["c_new"], (s["batch"], s["units"]), "c_new (batch, units)")
     expect_shape(data["h_new"], (s["batch"], s["units"]), "h_new (batch, units)")
+    for gate, start in (("f", 1.0), ("i", 0.0), ("c", 0.0), ("o", 0.0)):  # later cells rely on these
+        expect_close(data[f"started_{gate}"], np.full(s["units"], start), f"b_{gate} as the cell starts (b_f "
+                     "starts at 1, as in Keras, so the cell starts by remembering; b_i, b_c, b_o at 0)")
     h_ref, c_ref = reference.lstm_step(w, x[:, 0].astype(float), h.astype(float), c.astype(float))
     expect_close(data["c_new"], c_ref, "c_new (c_new = f * c + i * tanh(W_c [h, x] + b_c), gates are "
                  "sigmoids of W [h, x] + b with h first)")

@@ -116,6 +116,9 @@ def _next_char_judge(spec, data):
     summed = (per_step.sum(), per_step.sum(axis=1).mean())  # over everything; over time only
     expect(not np.isclose(summed, loss, atol=1e-4).any(), "the loss is summed: average it over the steps and "
            "the windows")
+    expect(not np.isclose(loss, per_step.mean() / np.log(2), atol=1e-4), "the loss is in bits: Keras' "
+           "cross-entropy is in nats (natural log); do not divide by log(2) (the lesson converts to bits "
+           "itself when it reports them)")
     expect_close(loss, per_step.mean(), "the loss (the model outputs logits, so use from_logits=True; "
                  "average over every step of every window)", atol=1e-4)
 

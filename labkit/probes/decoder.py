@@ -20,13 +20,20 @@ def _stepped(layer, x, cache):
     return np.stack(outputs, axis=1)
 
 
-def cached_attention(given, layer_class):
-    s, x, weights = given
-    layer = layer_class(s["num_heads"], max_length=s["steps"] + 2)
+def _attention_layer(layer_class, s, x, weights, **options):
+    layer = layer_class(s["num_heads"], max_length=s["steps"] + 2, **options)
     layer(x)  # builds the weights
     for name, value in zip(("w_qkv", "b_qkv", "w_out", "b_out"), weights):
         set_weight(layer, name, value, "(the fused layout of the lesson's layer)")
-    return {"full": np.asarray(layer(x)), "stepped": _stepped(layer, x, layer.empty_cache(s["batch"]))}
+    return layer
+
+
+def cached_attention(given, layer_class):
+    s, x, weights = given
+    layer = _attention_layer(layer_class, s, x, weights)
+    unmasked = _attention_layer(layer_class, s, x, weights, causal=False)  # the lesson's no-mask experiment
+    return {"full": np.asarray(layer(x)), "stepped": _stepped(layer, x, layer.empty_cache(s["batch"])),
+            "not_causal": np.asarray(unmasked(x))}
 
 
 def decoder_block(given, block_class):

@@ -6,6 +6,8 @@ or starts them at zero, cannot pass) and runs it on the check's sequences.
 
 from labkit.probes.base import as_pair, set_weight
 
+import numpy as np
+
 _RNN_SHAPES = {"W_xh": "(rnn_units, input_dim)", "W_hh": "(rnn_units, rnn_units)",
                "W_hy": "(output_dim, rnn_units)"}
 
@@ -31,8 +33,12 @@ def rnn_unroll(given, unroll, cell_class):
     return {"outputs": ys, "states": hs, "states_without_mask": unmasked}
 
 
-def _lstm_cell(cell_class, s, w):
+def _lstm_cell(cell_class, s, w, started=None):
+    """The student's cell with the check's weights; ``started`` gets the biases it started with."""
     cell = cell_class(s["units"], s["input_dim"])
+    if started is not None:
+        started.update({f"started_{g}": np.array(getattr(cell, f"b_{g}"), dtype=float) for g in "fico"
+                        if hasattr(cell, f"b_{g}")})
     for name, value in w.items():
         set_weight(cell, name, value, "(units, units + input_dim)" if name[0] == "W" else "(units,)")
     return cell
@@ -40,9 +46,10 @@ def _lstm_cell(cell_class, s, w):
 
 def lstm_cell(given, cell_class):
     s, w, x, h, c = given
-    h_new, c_new = as_pair(_lstm_cell(cell_class, s, w)(x[:, 0], h, c), "call(x, h, c) must return a pair "
-                           "(h_new, c_new)")
-    return {"h_new": h_new, "c_new": c_new}
+    started = {}
+    h_new, c_new = as_pair(_lstm_cell(cell_class, s, w, started)(x[:, 0], h, c), "call(x, h, c) must return "
+                           "a pair (h_new, c_new)")
+    return {"h_new": h_new, "c_new": c_new, **started}
 
 
 def lstm_unroll(given, unroll, cell_class):
