@@ -92,6 +92,52 @@ def test_bare_asserts_finds_asserts_without_a_message_at_any_depth():
     assert bare_asserts({"cells": [markdown, cell]}) == ["cell 1, line 4: assert x > 0"]
 
 
+FIGURE_MODULES = ("plots", "series_plots", "word_plots", "image_plots")  # labkit's figures, not pyplot's
+SHOWN_BY_ITSELF = {"LiveLoss"}  # a callback that updates its own display
+
+
+def _makes_a_figure(node):
+    function = node.func if isinstance(node, ast.Call) else None
+    if not isinstance(function, ast.Attribute) or not isinstance(function.value, ast.Name):
+        return False
+    module, name = function.value.id, function.attr
+    labkit_figure = module in FIGURE_MODULES and name not in SHOWN_BY_ITSELF
+    return labkit_figure or (module, name) == ("same_clock", "plot")
+
+
+def hidden_figures(notebook):
+    """'cell N, line L: <call>' for every labkit figure a code cell makes and never shows: labkit's
+    figures are not pyplot's, so they show only as the cell's last expression or through display()."""
+    found = []
+    for index, cell in enumerate(notebook["cells"]):
+        if cell.get("cell_type") != "code":
+            continue
+        tree = ast.parse(notebooks.cell_source(cell))
+        last = tree.body[-1].value if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        displayed = {id(arg) for n in ast.walk(tree) if isinstance(n, ast.Call) and
+                     isinstance(n.func, ast.Name) and n.func.id == "display" for arg in n.args}
+        found += [f"cell {index}, line {n.lineno}: {ast.unparse(n)[:80]}" for n in ast.walk(tree)
+                  if _makes_a_figure(n) and n is not last and id(n) not in displayed]
+    return found
+
+
+@pytest.mark.parametrize("lesson", LESSONS, **_ids)
+def test_every_figure_a_lesson_makes_is_shown(lesson):
+    hidden = hidden_figures(notebooks.read(lesson))
+    assert not hidden, f"{lesson.name}: wrap each in display(...) or make it the cell's last line: {hidden}"
+
+
+def test_hidden_figures_finds_figures_in_loops_and_before_the_last_line():
+    def cell(source):
+        return {"cell_type": "code", "source": source}
+
+    notebook = {"cells": [cell("plots.lines(a)"), cell("display(plots.lines(a))\nx = 1"),
+                          cell("for a in b:\n    plots.attention(a)"),
+                          cell("fig = same_clock.plot(c)\nprint(1)"), cell("plots.LiveLoss('t')\nx = 1")]}
+    assert hidden_figures(notebook) == ["cell 2, line 2: plots.attention(a)",
+                                        "cell 3, line 1: same_clock.plot(c)"]
+
+
 @pytest.mark.parametrize("lesson", LESSONS, **_ids)
 def test_every_summary_field_is_a_recorded_full_mode_metric(lesson):
     metrics = json.loads((readme.FULL_RESULTS / f"{lesson.stem}.json").read_text(encoding="utf-8"))["metrics"]
