@@ -24,13 +24,14 @@ PIN_MARK = "NBVAL_CHECK_OUTPUT"
 
 
 def notebook_path(notebook):
-    """Resolve a lesson name ('01_rnn_from_scratch': in REPO_ROOT's notebooks, else in those of the
-    checkout labkit lives in) or a path to an existing .ipynb."""
+    """Resolve a lesson name ('01_rnn_from_scratch': beside the running notebook (the working
+    folder, as Jupyter sets it), else in REPO_ROOT's notebooks, else in those of the checkout labkit
+    lives in) or a path to an existing .ipynb."""
     path = Path(notebook)
     if path.suffix != ".ipynb":
-        path = config.NOTEBOOKS_DIR / f"{notebook}.ipynb"
-        if not path.is_file():
-            path = config.LESSONS_DIR / f"{notebook}.ipynb"
+        folders = (Path.cwd(), config.NOTEBOOKS_DIR, config.LESSONS_DIR)
+        path = next((f / f"{notebook}.ipynb" for f in folders if (f / f"{notebook}.ipynb").is_file()),
+                    config.NOTEBOOKS_DIR / f"{notebook}.ipynb")
     if not path.is_file():
         raise FileNotFoundError(f"notebook: no notebook at {path}")
     return path

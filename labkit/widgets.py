@@ -11,18 +11,18 @@ wire controls to it. ipywidgets is imported when a function is called.
 
 
 def _show(output, show, *args):
-    """``show(*args)`` into ``output``. An error leaves the output area and is raised to the caller:
-    ipywidgets would swallow it there, where neither the cell nor labkit.unfinished sees it (and
-    an error inside an Output widget can stall a notebook runner waiting for the cell's reply)."""
-    output.clear_output(wait=True)
-    error = None
-    with output:
-        try:
-            show(*args)
-        except Exception as caught:
-            error = caught
-    if error is not None:
-        raise error
+    """``show(*args)``, captured, becomes what ``output`` holds. The widget's state carries it: no
+    ``with output:``, whose outputs a runner without a widget front end (plain nbclient, nbconvert,
+    papermill) must route itself and can wait on until the cell's timeout. An error is raised to the
+    caller (inside an Output, ipywidgets would swallow it, and neither the cell nor
+    labkit.unfinished would see it)."""
+    from IPython.utils.capture import capture_output
+
+    with capture_output() as captured:
+        show(*args)
+    shown = [{"output_type": "stream", "name": "stdout", "text": captured.stdout}] if captured.stdout else []
+    shown += [{"output_type": "display_data", "data": o.data, "metadata": o.metadata} for o in captured.outputs]
+    output.outputs = tuple(shown)
 
 
 def temperature_player(write_tune, show_tune, *, low=0.1, high=1.5, value=0.5, step=0.1):

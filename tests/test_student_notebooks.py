@@ -48,3 +48,36 @@ def test_run_all_on_an_untouched_student_notebook_gives_every_verdict_no_error(l
     assert len(verdicts) == len(exercises) and all(v.startswith("[FAIL] ") for v in verdicts), verdicts
     assert not any("CheckResult(" in str(o) for cell in ran.cells for o in cell.get("outputs", []))
     assert any("[SKIPPED] this cell needs Exercise " in text for text in printed)
+
+
+def _definitions(notebook):
+    """{name: source of the top-level def or assignment} over a notebook's code cells."""
+    import ast
+
+    found = {}
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            for node in ast.parse(notebooks.cell_source(cell)).body:
+                assigned = [t for n in getattr(node, "targets", []) for t in ast.walk(n)
+                            if isinstance(t, ast.Name)]
+                named = isinstance(node, (ast.FunctionDef, ast.ClassDef))
+                targets = [node.name] if named else [t.id for t in assigned]
+                found.update(dict.fromkeys(targets, ast.unparse(node)))
+    return found
+
+
+def test_lesson_07_needs_only_lesson_04s_given_code(tmp_path, monkeypatch):
+    """Lesson 07 races lesson 04's LSTM: it loads only names whose code the student version of lesson 04
+    holds unchanged, and finds that notebook beside itself first (Jupyter's working folder)."""
+    lesson07 = notebooks.read(config.NOTEBOOKS_DIR / "07_transformer_music.ipynb")
+    cell = next(c for c in lesson07["cells"] if "LESSON_04 = " in notebooks.cell_source(c))
+    names = eval(re.search(r"LESSON_04 = (\[[^\]]*\])", notebooks.cell_source(cell)).group(1))  # a literal
+    lesson04 = config.NOTEBOOKS_DIR / "04_music_generation.ipynb"
+    solution, student = notebooks.read(lesson04), notebooks.read(assign.student_path(lesson04))
+    given, handed_out = _definitions(solution), _definitions(student)
+    assert all(given[name] == handed_out[name] for name in names), names  # no exercise among them
+    (tmp_path / "04_music_generation.ipynb").write_text(notebooks.dumps(student))
+    monkeypatch.chdir(tmp_path)
+    assert notebooks.notebook_path("04_music_generation") == tmp_path / "04_music_generation.ipynb"
+    loaded = notebooks.load_definitions("04_music_generation", names)  # from the student version
+    assert set(names) <= set(loaded) and callable(loaded["build_model"])

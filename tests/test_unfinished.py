@@ -86,3 +86,14 @@ def test_a_traceback_points_at_the_statement_that_failed_not_the_first_line(shel
         traceback = traceback.tb_next
     assert traceback.tb_frame.f_lineno == 3 and traceback.tb_lineno == 3
     assert "z" not in shell.user_ns  # the statements after the one that failed did not run
+
+
+def test_a_function_from_an_earlier_cell_shows_its_own_failing_line(shell):
+    assert shell.run_cell("def rollout(n):\n    total = 0\n    total += n / 0\n    return total").success
+    assert not shell.run_cell("a = 1\nb = rollout(a)").success
+    frames = []
+    traceback = sys.last_traceback
+    while traceback is not None:
+        frames.append((traceback.tb_frame.f_code.co_name, traceback.tb_lineno))
+        traceback = traceback.tb_next
+    assert frames[-2:] == [("<module>", 2), ("rollout", 3)], frames  # the calling line, then the line inside
