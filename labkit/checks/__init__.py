@@ -1,10 +1,10 @@
 """Student self-checks: ``[PASS] name`` or ``[FAIL] name: what is wrong and how to fix it``.
 
-A check never shows a raw traceback. Each exercise's check is a probe (runs the student's
-code on inputs the check draws, returns plain arrays) and a judge (re-computes the reference
-in NumPy and decides); see :mod:`labkit.checks.core`. In a lesson both run in the kernel; when
-grading, the judge runs in the grader's process (:mod:`labkit.grading`). Every check is
-importable from ``labkit.checks``:
+A check never shows a raw traceback. Each exercise's check is inputs (drawn from a seed), a
+probe (:mod:`labkit.probes`: runs the student's code on them, returns plain arrays) and a judge
+(re-computes the reference in NumPy and decides); see :mod:`labkit.checks.core`. In a lesson all
+run in the kernel; when grading, only the probe does, and this package is outside the kernel's
+view (:mod:`labkit.grading`). Every check is importable from ``labkit.checks``:
 
 - ``core``: :func:`check`, :func:`expect`, :func:`expect_shape`, :func:`expect_close`, :class:`Spec`.
 - ``recurrent``: ``rnn_cell``, ``rnn_unroll`` (lesson 01), ``lstm_cell``, ``lstm_unroll`` (lesson 02).
@@ -16,7 +16,7 @@ importable from ``labkit.checks``:
 - ``forecasting``: lesson 06's ``make_windows``, ``sequence_mse``, ``linear_ar``, ``rollout``.
 - ``decoder``: lesson 07's ``causal_mask``, ``cached_attention``, ``decoder_block``.
 - ``captioning``: lesson 08's ``image_to_state``, ``greedy_captions``, ``beam_search``, ``column_attention``.
-- ``reference``: the NumPy references the judges use; ``probe``: the grading side of a probe.
+- ``reference``: the NumPy references the judges use; ``probe``: the grader's side of a probe.
 """
 
 from labkit.checks.attention import luong_attention, positional_encoding, scaled_dot_product_attention
