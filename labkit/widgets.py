@@ -21,7 +21,8 @@ def _show(output, show, *args):
     with capture_output() as captured:
         show(*args)
     shown = [{"output_type": "stream", "name": "stdout", "text": captured.stdout}] if captured.stdout else []
-    shown += [{"output_type": "display_data", "data": o.data, "metadata": o.metadata} for o in captured.outputs]
+    shown += [{"output_type": "display_data", "data": o.data, "metadata": o.metadata}
+              for o in captured.outputs]
     output.outputs = tuple(shown)
 
 

@@ -150,6 +150,7 @@ def test_the_feedback_page_is_valid_html_naming_every_exercise_and_gradescope_ha
     text = "".join(page.text)
     assert page.errors == [] and page.open == []
     assert all(f"Exercise {n}: " in text for n in (1, 2, 3)) and "print('[PASS] positional_encoding')" in text
+    assert "Exercise 2 is at the top of the notebook." in text  # where it is: the lesson has no headings
     results = json.loads((out / "gradescope" / "dave" / "results.json").read_text())
     assert (results["score"], results["max_score"], len(results["tests"])) == (2.0, 3.0, 3)
     assert {"name", "score", "max_score", "output", "visibility"} <= set(results["tests"][0])

@@ -91,6 +91,8 @@ def test_the_lesson_itself_scores_100_in_fast_mode_in_a_sandbox(tmp_path, lesson
     report = _grade(tmp_path, LESSON, lesson)
     assert _statuses(report) == ["passed"] * 3 and report.score == 100.0, report.table()
     assert report.cells_with_errors == [] and report.cells_skipped == [9] and report.changed_cells == []
+    skipped = 'the cell starting "results = \'the rest of the les..." at the top of the notebook'
+    assert report.cells_skipped_named == [skipped]  # LESSON has no headings
     assert "network" in report.enforced and "files" in report.enforced
 
 
@@ -221,6 +223,7 @@ def test_an_exercise_found_by_its_surroundings_when_its_tag_is_lost(tmp_path, le
     notebook["cells"].insert(2, _code("# my notes"))
     report = _grade(tmp_path, notebook, lesson)
     assert report.score == 100.0 and report.changed_cells == [3], report.table()
+    assert report.changed_cells_named == ['the cell starting "# my notes" at the top of the notebook']
 
 
 @pytest.mark.parametrize("text, message", [
@@ -322,3 +325,80 @@ def test_a_monkeypatching_forgery_is_flagged_for_review(tmp_path, lesson):
     assert _statuses(report) == ["passed", "failed", "passed"], report.table()
     assert report.exercises[1].review[:2] == ("review: imports labkit.checks.core (line 1)",
                                               "review: imports labkit.checks.probe (line 1)"), report.table()
+
+
+def _markdown(source):
+    return {"cell_type": "markdown", "metadata": {}, "source": source}
+
+
+def test_describe_names_a_cell_by_its_section_and_first_line():
+    from labkit.grading import places
+
+    notebook = _notebook(
+        _markdown("# Lesson 09 — A title\n\nWhat you will learn"), _code("import numpy as np"),
+        _markdown("## 5. Fix 3: gated cells — the LSTM"),
+        _code("\n   hs_mine, c_mine = lstm_unroll(cell, x_seq)  # (batch, time, units)"),
+        _markdown("### The additive path\n```\n# not a heading\n```"), _code(""),
+        _markdown("## Results"), _code("metrics = {}\x1b[2J"))
+    assert [places.describe(notebook, i) for i in (1, 3, 5, 7)] == [
+        'the cell starting "import numpy as np" at the top of the notebook',
+        'the cell starting "hs_mine, c_mine = lstm_unroll(..." under §5 Fix 3: gated cells — the LSTM',
+        'an empty cell under "The additive path" (§5)',
+        'the cell starting "metrics = {}\\x1b[2J" under "Results"']
+    assert places.describe(notebook, 3, "exercise 3") == "exercise 3 under §5 Fix 3: gated cells — the LSTM"
+    assert places.describe(LESSON, 4, "exercise 2") == "exercise 2 at the top of the notebook"  # no headings
+
+
+HEADED = _notebook(  # LESSON with a title and sections, and a last cell that calls exercise 2's code
+    _markdown("# Lesson 01 — A demo"), *LESSON["cells"][:2],
+    _markdown("## 1. Positional encoding"), *LESSON["cells"][2:4],
+    _markdown("## 2. The loss over time\n\n### A masked loss"), *LESSON["cells"][4:6],
+    _markdown("## 3. Gradients by hand"), *LESSON["cells"][6:8],
+    _markdown("## Results"), LESSON["cells"][8],
+    _code("sequence_loss(np.zeros((1, 2, 3)), np.zeros((1, 2), int), np.ones((1, 2)))"))
+
+
+def _headed_submission(tmp_path):
+    """HEADED's student version: exercise 1 a syntax error, 2 untouched, 3 right, a cell added in §3."""
+    lesson = tmp_path / "lessons" / "01_demo.ipynb"
+    lesson.parent.mkdir()
+    lesson.write_text(notebooks.dumps(HEADED))
+    notebook = _fill({1: "    encoding = (", 3: GRADIENTS}, assign.student_version(HEADED, "01_demo.ipynb"))
+    notebook["cells"].insert(12, _code("hs_mine, c_mine = lstm_unroll(cell, x_seq)  # my try"))
+    return notebook, lesson
+
+
+def test_the_table_names_exercises_and_cells_by_section_never_by_number(tmp_path):
+    import html
+    import re
+
+    notebook, lesson = _headed_submission(tmp_path)
+    report = _grade(tmp_path, notebook, lesson)
+    table, page, row = _shown(report)
+    assert _statuses(report) == ["failed", "not attempted", "passed"], table
+    assert [g.section for g in report.exercises] == ["§1 Positional encoding", '"A masked loss" (§2)',
+                                                      "§3 Gradients by hand"]
+    assert [line.split()[:2] for line in table.splitlines()[1:4]] == [["1", "§1"], ["2", '"A'], ["3", "§3"]]
+    changed = 'the cell starting "hs_mine, c_mine = lstm_unroll(..." under §3 Gradients by hand'
+    assert report.changed_cells == [13] and report.changed_cells_named == [changed]
+    assert report.cells_with_errors_named == ["exercise 1 under §1 Positional encoding"]
+    assert report.cells_skipped == [14, 15] and len(report.cells_skipped_named) == 2
+    assert table.endswith(f"changed outside exercises: ignored\n  {changed}\n"
+                          "raised an error or broke a limit: the run went on\n"
+                          "  exercise 1 under §1 Positional encoding\n"
+                          "skipped: they cannot change the grade (--all-cells runs them)\n"
+                          "  the cells after exercise 3's self-check, under §3 Gradients by hand"), table
+    assert not re.search(r"\bcells? \d", table + page + row["notes"]), table
+    assert row["notes"] == f"changed outside exercises: {changed}"
+    assert f"<li>{html.escape(changed)}</li>" in page
+    assert html.escape("Exercise 2 is under \"A masked loss\" (§2).") in page
+
+
+def test_with_all_cells_a_cell_that_raises_is_listed_by_its_section_and_first_line(tmp_path):
+    notebook, lesson = _headed_submission(tmp_path)
+    report = _grade(tmp_path, notebook, lesson, all_cells=True)
+    raised = 'the cell starting "sequence_loss(np.zeros((1, 2,..." under "Results"'
+    assert report.cells_with_errors == [5, 15] and report.cells_skipped == [], report.table()
+    assert report.cells_with_errors_named == ["exercise 1 under §1 Positional encoding", raised]
+    assert f"raised an error or broke a limit: the run went on\n  exercise 1 under §1 Positional encoding\n" \
+           f"  {raised}" in report.table() and "skipped" not in report.table()

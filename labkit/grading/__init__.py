@@ -25,7 +25,7 @@ skipped (they cannot change the grade; ``all_cells=True`` runs them).
 from labkit import assign, notebooks
 from labkit.checks import probe
 from labkit.checks.core import Spec
-from labkit.grading import release, review
+from labkit.grading import places, release, review
 from labkit.grading.kernel import BREACHES, PRINTED_KEPT, Kernel, Limits
 from labkit.grading.report import RAISED, ExerciseGrade, Report
 
@@ -184,6 +184,8 @@ def grade(submission, *, lesson=None, cell_timeout=CELL_TIMEOUT, total_timeout=T
         if attempted:  # nothing attempted: every verdict is known without running anything
             run.execute(cell_timeout, start + total_timeout, last_cell)
 
+    roles = {**{e.cell: f"exercise {e.number}" for e in exercises},
+             **{c.cell: f"exercise {c.number}'s self-check" for c in checks}}
     grades = []
     for exercise, check in zip(exercises, checks):
         answer = answers[exercise.number]
@@ -192,14 +194,20 @@ def grade(submission, *, lesson=None, cell_timeout=CELL_TIMEOUT, total_timeout=T
         grades.append(ExerciseGrade(exercise.number, 0 if answer.cell is None else answer.cell + 1, status,
                                     check.key, message, round(fraction * exercise.points, 3), exercise.points,
                                     code, run.printed.get(exercise.number, ""), breach,
-                                    tuple(review.flags(code, check.key))))
+                                    tuple(review.flags(code, check.key)),
+                                    section=places.section(lesson_nb, exercise.cell)))
     points, max_points = sum(g.points for g in grades), sum(g.max_points for g in grades)
+    changed = release.changed_cells(assign.student_version(lesson_nb, lesson_path.name), submitted,
+                                    {a.cell for a in answers.values()})
+    skipped = [i for i in code_cells if i > last_cell]
     return Report(
         submission=str(path), lesson=lesson_path.stem, exercises=grades, points=points, max_points=max_points,
         score=round(100.0 * points / max_points, 2),
         seconds=round(time.monotonic() - start, 1),
-        changed_cells=release.changed_cells(assign.student_version(lesson_nb, lesson_path.name), submitted,
-                                            {a.cell for a in answers.values()}),
-        cells_with_errors=sorted(i + 1 for i in run.errors), cells_not_run=sorted(i + 1 for i in run.not_run),
-        cells_skipped=[i + 1 for i in code_cells if i > last_cell], restarts=run.restarts,
-        enforced=run.enforced)
+        changed_cells=changed, changed_cells_named=places.names(submitted, [n - 1 for n in changed]),
+        cells_with_errors=sorted(i + 1 for i in run.errors),
+        cells_with_errors_named=places.names(lesson_nb, run.errors, roles),
+        cells_not_run=sorted(i + 1 for i in run.not_run),
+        cells_not_run_named=places.names(lesson_nb, run.not_run, roles),
+        cells_skipped=[i + 1 for i in skipped], cells_skipped_named=places.names(lesson_nb, skipped, roles),
+        restarts=run.restarts, enforced=run.enforced)

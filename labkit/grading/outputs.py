@@ -9,6 +9,7 @@ as they are.
 """
 
 from labkit.files import write_text_atomically
+from labkit.grading import places
 from labkit.grading.report import ENFORCED
 
 import csv
@@ -71,8 +72,8 @@ def row(student, submission, report=None, error=""):
     if report is None:
         return {"student": student, "submission": submission, "points": 0, "percent": 0, "notes": error}
     notes = []
-    if report["changed_cells"]:
-        notes.append(f"cells {' '.join(map(str, report['changed_cells']))} changed outside exercises")
+    if report["changed_cells_named"]:
+        notes.append(f"changed outside exercises: {'; '.join(report['changed_cells_named'])}")
     notes += [f"exercise {g['number']}: {_said(g)}" for g in report["exercises"] if g["breach"]]
     review = [f"exercise {g['number']}: {flag}" for g in report["exercises"] for flag in g["review"]]
     return {"student": student, "submission": submission, "points": report["points"],
@@ -111,15 +112,16 @@ def feedback_html(report, student):
              "</head>", "<body>", f"<h1>{e(report['lesson'])}: {report['points']:.3g} of "
              f"{report['max_points']:.3g} points ({report['score']:.0f}%)</h1>",
              f"<p>Student {e(student)}, graded in {report['seconds']:.0f} s.</p>"]
-    if report["changed_cells"]:
-        changed = ", ".join(map(str, report["changed_cells"]))
-        parts.append(f"<p>Cells {e(changed)} changed outside the exercises were ignored: only the code you "
-                     "wrote in place of each exercise is graded.</p>")
+    if report["changed_cells_named"]:
+        parts += ["<p>These cells, changed outside the exercises, were ignored: only the code you wrote in "
+                  "place of each exercise is graded.</p>", "<ul>",
+                  *(f"<li>{e(name)}</li>" for name in report["changed_cells_named"]), "</ul>"]
     for g in report["exercises"]:
         status, code = g["status"].replace(" ", "-"), textwrap.dedent(g["code"])
         parts += [f'<section class="{status}" id="exercise-{g["number"]}">',
                   f"<h2>Exercise {g['number']}: {e(g['check'])}, {e(g['status'])} ({g['points']:.3g} of "
                   f"{g['max_points']:.3g})</h2>",
+                  f'<p class="where">Exercise {g["number"]} is {e(places.phrase(g["section"]))}.</p>',
                   f'<p class="breach">{e(_said(g))}</p>' if g["breach"] else
                   f"<p>{e(g['message'] or 'All checks passed.')}</p>",
                   *(f'<p class="review">{e(flag)}</p>' for flag in g["review"]),
