@@ -37,6 +37,12 @@ def _new_figure(figsize=(6, 3.5)):
     return fig, fig.add_subplot()
 
 
+def _label(ax, title, xlabel, ylabel):
+    """Title and axis labels; a long title wraps within the figure (unwrapped, it is cut at both ends)."""
+    ax.set_title(title, wrap=True)
+    ax.set(xlabel=xlabel, ylabel=ylabel)
+
+
 def _as_curve(losses, name="losses"):
     try:
         values = np.asarray(losses, dtype=float)
@@ -53,6 +59,8 @@ def loss_curve(losses, *, title="Training loss", xlabel="step", ylabel="loss", l
 
     Returns the Figure; ``fig.axes[0].lines[0].get_ydata()`` are the raw losses.
     """
+    from matplotlib.ticker import MaxNLocator
+
     values = _as_curve(losses)
     check_int("smooth", smooth, minimum=0)
     fig, ax = _new_figure()
@@ -65,23 +73,18 @@ def loss_curve(losses, *, title="Training loss", xlabel="step", ylabel="loss", l
         ax.legend()
     if logy:
         ax.set_yscale("log")
-    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
-    ax.xaxis.set_major_locator(_integer_ticks())  # steps are whole numbers, even on a short curve
+    _label(ax, title, xlabel, ylabel)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps are whole numbers, even on a short curve
     ax.grid(alpha=0.3)
     return fig
-
-
-def _integer_ticks():
-    from matplotlib.ticker import MaxNLocator
-
-    return MaxNLocator(integer=True)
 
 
 def lines(series, x=None, *, title="", xlabel="", ylabel="", logy=False, reference=None):
     """Plot one line per entry of ``series`` ({label: y values}) against ``x``.
 
-    ``x`` defaults to 0, 1, 2, …; every series must have ``len(x)`` values. ``reference`` is
-    an optional ``(y, label)`` drawn as a dashed horizontal line (e.g. chance accuracy).
+    ``x`` defaults to 0, 1, 2, …; a list of names (buckets) puts them there, on the axis; every
+    series must have ``len(x)`` values. ``reference`` is an optional ``(y, label)`` drawn as a
+    dashed horizontal line (e.g. chance accuracy).
     Non-finite values (a diverged run) and, on a log scale, zeros (an underflowed gradient)
     are left out of the line rather than breaking the plot.
     Returns the Figure; ``fig.axes[0].lines[i]`` holds series ``i`` in insertion order.
@@ -89,8 +92,8 @@ def lines(series, x=None, *, title="", xlabel="", ylabel="", logy=False, referen
     if not isinstance(series, dict) or not series:
         raise ValueError("series: expected a non-empty dict {label: values}")
     curves = {str(label): _as_curve(values, f"series[{label!r}]") for label, values in series.items()}
-    size = len(next(iter(curves.values())))
-    steps = np.arange(size) if x is None else _as_curve(x, "x")
+    names = list(x) if isinstance(x, (list, tuple)) and x and all(isinstance(v, str) for v in x) else None
+    steps = np.arange(len(names or next(iter(curves.values())))) if x is None or names else _as_curve(x, "x")
     for label, values in curves.items():
         if values.size != steps.size:
             raise ValueError(f"series[{label!r}]: expected {steps.size} values (one per x), "
@@ -104,7 +107,9 @@ def lines(series, x=None, *, title="", xlabel="", ylabel="", logy=False, referen
         ax.axhline(float(level), color="gray", linestyle="--", label=label)
     if logy:
         ax.set_yscale("log")
-    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    if names:
+        ax.set_xticks(steps, names)
+    _label(ax, title, xlabel, ylabel)
     ax.grid(alpha=0.3)
     ax.legend()
     return fig
@@ -141,8 +146,8 @@ def confusion_matrix(labels, predictions, class_names, *, title="Confusion matri
     for (row, column), count in np.ndenumerate(counts):
         ax.text(column, row, f"{count}\n{shares[row, column]:.0%}", ha="center", va="center",
                 color="white" if shares[row, column] > 0.6 else "black")
-    ax.set(xticks=range(n), yticks=range(n), xticklabels=class_names, yticklabels=class_names,
-           xlabel="predicted", ylabel="true", title=title)
+    ax.set(xticks=range(n), yticks=range(n), xticklabels=class_names, yticklabels=class_names)
+    _label(ax, title, "predicted", "true")
     fig.counts = counts
     return fig
 
@@ -174,7 +179,7 @@ def matrix(values, *, title="", xlabel="", ylabel="", xticklabels=None, yticklab
         ax.set_xticks(range(columns), [str(label) for label in xticklabels])
     if yticklabels is not None:
         ax.set_yticks(range(rows), [str(label) for label in yticklabels])
-    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    _label(ax, title, xlabel, ylabel)
     fig.values = values
     return fig
 

@@ -19,13 +19,19 @@ def _ids_and_labels(ids, labels):
     return ids, labels
 
 
-def polar_words(ids, labels, *, positive, negative, n=20, min_count=20, skip=(0, 1)):
+def is_word(token):
+    """Whether a token is a word: it holds a letter (``!``, ``__`` and ``3`` do not)."""
+    return any(character.isalpha() for character in str(token))
+
+
+def polar_words(ids, labels, *, positive, negative, n=20, min_count=20, skip=(0, 1), vocabulary=None):
     """The ``n`` word ids most typical of class ``positive`` and the ``n`` of class ``negative``.
 
     ``ids`` (texts, length) int word ids, ``labels`` (texts,) class ids. A word's log-odds ratio
     is the log-odds, smoothed by one, that a text of class ``positive`` contains it, minus the same
     for class ``negative``. Words in fewer than ``min_count`` texts of the two classes, and the ids
-    in ``skip`` (padding, out-of-vocabulary), are not ranked.
+    in ``skip`` (padding, out-of-vocabulary), are not ranked; nor, given the ``vocabulary`` (its
+    tokens by id, e.g. ``TextVectorization.get_vocabulary()``), are tokens that are not words.
 
     Returns ``(positive_ids, negative_ids)``, each an int array of ``n`` ids, most polar first.
     """
@@ -33,7 +39,9 @@ def polar_words(ids, labels, *, positive, negative, n=20, min_count=20, skip=(0,
     for name, value in (("n", n), ("min_count", min_count)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name}: expected an int >= 1, got {value!r}")
-    vocabulary = int(ids.max()) + 1
+    size = int(ids.max()) + 1
+    if vocabulary is not None and len(vocabulary) < size:
+        raise ValueError(f"vocabulary: expected a token for each of the {size} ids, got {len(vocabulary)}")
     counts = {}
     for side, label in (("positive", positive), ("negative", negative)):
         texts = ids[labels == label]  # (texts of that class, length)
@@ -42,12 +50,14 @@ def polar_words(ids, labels, *, positive, negative, n=20, min_count=20, skip=(0,
         ordered = np.sort(texts, axis=1)  # (texts, length)
         first = np.ones_like(ordered, dtype=bool)  # (texts, length): each word once per text
         first[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-        counts[side] = (np.bincount(ordered[first], minlength=vocabulary), len(texts))  # texts with each word
+        counts[side] = (np.bincount(ordered[first], minlength=size), len(texts))  # texts with each word
     (in_positive, n_positive), (in_negative, n_negative) = counts["positive"], counts["negative"]
     log_odds_ratio = (np.log((in_positive + 1) / (n_positive - in_positive + 1))
-                      - np.log((in_negative + 1) / (n_negative - in_negative + 1)))  # (vocabulary,)
+                      - np.log((in_negative + 1) / (n_negative - in_negative + 1)))  # (size,)
     rankable = in_positive + in_negative >= min_count
-    rankable[[i for i in skip if i < vocabulary]] = False
+    rankable[[i for i in skip if i < size]] = False
+    if vocabulary is not None:
+        rankable &= np.array([is_word(token) for token in vocabulary[:size]], dtype=bool)
     candidates = np.flatnonzero(rankable)
     if len(candidates) < 2 * n:
         raise ValueError(f"n: only {len(candidates)} words appear in >= {min_count} texts; "

@@ -65,9 +65,10 @@ def keyed(pattern, by_label):
 
 
 def record(notebook, metrics, summary=None):
-    """Write ``metrics`` (a non-empty dict of name -> value) for ``notebook``; return the path.
+    """Write ``metrics`` (a non-empty dict of name -> value) for ``notebook`` and say where.
 
-    With ``summary`` (the lesson's ``SUMMARY``), display it filled with these metrics."""
+    With ``summary`` (the lesson's ``SUMMARY``), display it filled with these metrics above that line.
+    Returns None, so a lesson's last cell shows only these (find the file with :func:`load`)."""
     name = _notebook_name(notebook)
     if not isinstance(metrics, dict) or not metrics:
         raise ValueError("metrics: expected a non-empty dict of name -> value")
@@ -80,11 +81,11 @@ def record(notebook, metrics, summary=None):
         "environment": config.describe(),
         "metrics": {k: _plain(v, k) for k, v in metrics.items()},
     }
-    if summary is not None:
-        show(render(summary, payload["metrics"]))
+    filled = "" if summary is None else render(summary, payload["metrics"]) + "\n\n"
     path = config.results_dir() / f"{name}.json"
     write_text_atomically(path, json.dumps(payload, indent=2, sort_keys=False) + "\n")
-    return path
+    shown = path.relative_to(config.REPO_ROOT) if path.is_relative_to(config.REPO_ROOT) else path
+    show(f"{filled}Recorded in `{shown}`.")
 
 
 def load(notebook):

@@ -70,7 +70,7 @@ class Run:
         return f"Run(step {self.step}, {self.seconds:.1f} s{last})"
 
 
-def _check_fit_arguments(train_step, batches, steps, checkpoint_every, seconds, resume, checkpoint_dir):
+def _check_fit_arguments(train_step, batches, steps, checkpoint_every, seconds, resume, checkpoint_dir, code):
     if not callable(train_step):
         raise ValueError(f"train_step: expected a function (x, y) -> loss, got {type(train_step).__name__}")
     if not callable(batches):
@@ -81,10 +81,14 @@ def _check_fit_arguments(train_step, batches, steps, checkpoint_every, seconds, 
         raise ValueError(f"seconds: expected a time budget > 0 in seconds or None, got {seconds!r}")
     if resume and checkpoint_dir is None:
         raise ValueError("resume: needs checkpoint_dir, the folder to resume from")
+    if not isinstance(code, (list, tuple)) or not all(map(callable, code)):
+        raise ValueError(f"code: expected a list of the functions and classes that train, got {code!r}")
+    if code and checkpoint_dir is None:
+        raise ValueError("code: needs checkpoint_dir, the checkpoints that record it")
 
 
 def fit(train_step, batches, steps, *, model=None, optimizer=None, checkpoint_dir=None, checkpoint_every=200,
-        resume=False, strategy=None, jit_compile=False, seconds=None, live=None, desc="training"):
+        resume=False, code=(), strategy=None, jit_compile=False, seconds=None, live=None, desc="training"):
     """Run ``train_step(x, y) -> loss`` on ``batches(step) -> (x, y)`` for steps 1..``steps``.
 
     The step is compiled once with ``tf.function`` (``jit_compile=True`` adds XLA). A tqdm bar
@@ -93,7 +97,10 @@ def fit(train_step, batches, steps, *, model=None, optimizer=None, checkpoint_di
     - ``checkpoint_dir``: every ``checkpoint_every`` steps, at the end and on Ctrl-C, write
       ``model`` and ``optimizer`` atomically (see :mod:`labkit.checkpoints`).
     - ``resume=True``: continue from the latest checkpoint there with the same step counter
-      and loss record; since batches are a function of the step, the data continues too.
+      and loss record; since batches are a function of the step, the data continues too. Only a
+      checkpoint written by the same code is resumed: each records a hash of the source of
+      ``train_step`` and of the functions and classes in ``code`` (the loss, the model's builder,
+      ...), and changed code starts from step 0. One line says which it was, and how to start over.
     - ``strategy``: a ``tf.distribute`` strategy whose scope built model and optimizer; each
       batch is split across its replicas, and ``train_step`` should average its loss with
       ``tf.nn.compute_average_loss`` so the replicas' losses sum to the batch mean.
@@ -101,7 +108,7 @@ def fit(train_step, batches, steps, *, model=None, optimizer=None, checkpoint_di
 
     Stops at the first non-finite loss. Returns a :class:`Run`.
     """
-    _check_fit_arguments(train_step, batches, steps, checkpoint_every, seconds, resume, checkpoint_dir)
+    _check_fit_arguments(train_step, batches, steps, checkpoint_every, seconds, resume, checkpoint_dir, code)
     for name, value in (("checkpoint_dir", checkpoint_dir), ("strategy", strategy)):
         if value is not None and (model is None or optimizer is None):
             raise ValueError(f"{name}: needs model= and optimizer= as well (to save them, or to build them)")
@@ -113,15 +120,22 @@ def fit(train_step, batches, steps, *, model=None, optimizer=None, checkpoint_di
     from . import checkpoints
 
     state = {"step": 0, "losses": [], "seconds": 0.0}
+    if checkpoint_dir is not None:
+        state["code"] = checkpoints.fingerprint([train_step, *code])
     if optimizer is not None and not optimizer.built:  # its variables must exist before the step is traced
         with strategy.scope() if strategy is not None else contextlib.nullcontext():
             optimizer.build(model.trainable_variables)
-    if resume and checkpoints.latest(checkpoint_dir) is not None:
-        state = checkpoints.restore(checkpoints.latest(checkpoint_dir), model, optimizer)
-        print(f"resumed from step {state['step']} of {steps} ({checkpoints.latest(checkpoint_dir).name}); "
-              f"{'nothing left to train' if state['step'] >= steps else 'training on'}")
-        if live is not None:
-            live.resume(state["losses"])
+    if resume:
+        restored, why = checkpoints.resume(checkpoint_dir, model, optimizer, state["code"])
+        if restored is None:
+            print(f"training from step 0: {why}")
+        else:
+            state = restored
+            print(f"resumed from step {state['step']} of {steps} ({why}); "
+                  f"{'nothing left to train' if state['step'] >= steps else 'training on'}; "
+                  f"to start over, delete {checkpoint_dir}")
+            if live is not None:
+                live.resume(state["losses"])
     step_function = _compile(train_step, strategy, jit_compile)
     bar = tqdm(total=steps, initial=state["step"], desc=desc)
     started, diverged_at = time.perf_counter() - state["seconds"], None

@@ -101,6 +101,16 @@ def test_check_tune_catches_an_overfull_bar_and_non_text():
     assert not music.check_tune(None).ok
 
 
+def test_plays_says_which_tunes_the_audio_functions_take_even_the_corpus_own(oneills):
+    overfull = "X:1\nM:4/4\nL:1/8\nK:C\nCDEF GABc|CDEF GABc d|CDEF GABc|\n"
+    assert music.plays(overfull) and not music.check_tune(overfull).ok  # music21 re-bars it
+    assert not any(music.plays(BROKEN[name]) for name in BROKEN)
+    unclosed = music.held_out(oneills)[1][3]  # a held-out tune lesson 04 once picked to play
+    assert music.check_tune(unclosed).reason == "'(' is never closed" and not music.plays(unclosed)
+    with pytest.raises(ValueError, match="never closed"):
+        music.play(unclosed)
+
+
 @pytest.mark.parametrize("name", BROKEN)
 def test_audio_functions_raise_one_line_value_errors_on_broken_tunes(name, tmp_path):
     calls = (lambda t: music.to_midi(t, tmp_path / "x.mid"), lambda t: music.write_wav(t, tmp_path / "x.wav"),

@@ -62,6 +62,28 @@ def test_lines_plots_each_series_against_x_with_a_reference_line():
     assert list(ax.lines[2].get_ydata()) == [0.25, 0.25]
 
 
+def test_lines_against_names_put_them_on_the_x_axis():
+    buckets = ["1-20", "21-40", "41-60", "61+"]
+    fig = plots.lines({"attention": [1.0, 1.0, 0.9, 0.9]}, x=buckets, xlabel="source length")
+    ax = fig.axes[0]
+    assert ax.lines[0].get_xdata().tolist() == [0, 1, 2, 3]
+    assert list(ax.get_xticks()) == [0, 1, 2, 3] and [t.get_text() for t in ax.get_xticklabels()] == buckets
+
+
+def test_a_long_title_wraps_within_the_figure_instead_of_being_cut_off():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    long = "Accuracy by source length (buckets 0: 1-20, 1: 21-40, 2: 41-60, 3: 61+ characters), exact match"
+    tokens = "@ americanair worst flight ever delayed 3 hours".split()
+    for fig in (plots.lines({"a": [1.0, 0.5]}, title=long),
+                plots.attention(np.eye(len(tokens)), tokens, tokens, title=f"Self-attention: {long}")):
+        renderer, text = FigureCanvasAgg(fig).get_renderer(), fig.axes[0].title
+        fig.draw(renderer)
+        one_line, *_ = renderer.get_text_width_height_descent(long, text.get_fontproperties(), False)
+        box = text.get_window_extent(renderer)
+        assert one_line > fig.bbox.width and 0 <= box.x0 and box.x1 <= fig.bbox.width  # too long, yet inside
+
+
 def test_gradient_norms_use_a_log_scale_and_drop_underflowed_zeros():
     fig = plots.gradient_norms({"tanh": np.array([1.0, 1e-3, 0.0])})
     ax = fig.axes[0]
@@ -74,6 +96,7 @@ def test_gradient_norms_use_a_log_scale_and_drop_underflowed_zeros():
     ({}, {}, r"^series: expected a non-empty dict \{label: values\}$"),
     ([1.0, 2.0], {}, r"^series: expected a non-empty dict"),
     ({"a": [1.0, 2.0]}, {"x": [1, 2, 3]}, r"^series\['a'\]: expected 3 values \(one per x\), got 2$"),
+    ({"a": [1.0, 2.0]}, {"x": ["1-20", "21+", "?"]}, r"^series\['a'\]: expected 3 values \(one per x\)"),
     ({"a": []}, {}, r"^series\['a'\]: expected a non-empty 1-D sequence"),
 ])
 def test_lines_rejects_bad_input_in_one_line(series, kwargs, pattern):

@@ -38,6 +38,18 @@ def test_polar_words_match_a_plain_count_of_log_odds():
     assert min(scores) >= max(log_odds(w, 2) - log_odds(w, 0) for w in others)
 
 
+def test_polar_words_given_the_vocabulary_rank_only_words():
+    ids, labels = _corpus()
+    vocabulary = ["", "[UNK]", "__", "worst", "thanks", "the", "flight", "!", "3", "delayed"]
+    positive, negative = polarity.polar_words(ids, labels, positive=2, negative=0, n=2, min_count=10,
+                                              vocabulary=vocabulary)
+    ranked = [vocabulary[i] for i in [*positive, *negative]]
+    assert 2 not in positive and positive[0] == 4 and negative[0] == 3  # "__", the most positive, is out
+    assert all(polarity.is_word(token) for token in ranked), ranked
+    assert [polarity.is_word(t) for t in ("__", "!", "3", "#", "", "thanks", "don't", "c3po")] == [
+        False, False, False, False, False, True, True, True]
+
+
 def test_polar_words_leave_rare_words_unranked():
     ids, labels = _corpus()
     ids[0, 4] = 42  # one negative text has a word nobody else uses
@@ -52,6 +64,7 @@ def test_polar_words_leave_rare_words_unranked():
     ({"positive": 1}, r"^positive: no text has label 1$"),
     ({"n": 0}, r"^n: expected an int >= 1, got 0$"),
     ({"n": 50}, r"^n: only \d+ words appear in >= 10 texts; expected at least 100 for n=50$"),
+    ({"vocabulary": ["", "[UNK]", "a"]}, r"^vocabulary: expected a token for each of the 10 ids, got 3$"),
 ])
 def test_polar_words_reject_bad_arguments_in_one_line(kwargs, pattern):
     ids, labels = _corpus()

@@ -15,12 +15,11 @@ def full_mode_results(monkeypatch, tmp_path):
 
 
 def test_record_writes_json_with_plain_types(full_mode_results):
-    path = results.record("01_rnn_from_scratch.ipynb", {
+    assert results.record("01_rnn_from_scratch.ipynb", {
         "error": np.float32(2.5e-7), "steps": np.int64(300), "ok": True, "word": "networks",
         "curve": np.array([3.0, 1.0]), "nested": {"a": np.float64(0.5)},
-    })
-    assert path == full_mode_results / "01_rnn_from_scratch.json"
-    payload = json.loads(path.read_text())
+    }) is None  # a lesson's last cell shows the table and where it went, not a path object
+    payload = json.loads((full_mode_results / "01_rnn_from_scratch.json").read_text())
     assert payload["notebook"] == "01_rnn_from_scratch" and payload["mode"] == "full"
     assert payload["metrics"] == {"error": pytest.approx(2.5e-7), "steps": 300, "ok": True,
                                   "word": "networks", "curve": [3.0, 1.0], "nested": {"a": 0.5}}
@@ -31,7 +30,8 @@ def test_record_writes_json_with_plain_types(full_mode_results):
 def test_fast_mode_writes_beside_not_over_the_full_results(monkeypatch, tmp_path):
     monkeypatch.setattr(config, "FAST", True)
     monkeypatch.setenv("LABKIT_RESULTS_DIR", str(tmp_path))
-    assert results.record("x", {"a": 1}) == tmp_path / "fast" / "x.json"
+    results.record("x", {"a": 1})
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.json")] == ["fast/x.json"]
 
 
 def test_render_fills_fields_with_their_format():
@@ -48,9 +48,9 @@ def test_render_shows_what_fast_mode_did_not_measure_and_strict_mode_refuses_it(
         results.render("{word:.2f}", {"word": "networks"})
 
 
-def test_record_with_a_summary_shows_it_filled(full_mode_results, capsys):
+def test_record_with_a_summary_shows_it_filled_and_where_it_was_recorded(full_mode_results, capsys):
     results.record("01_a", {"loss": 1.23456}, summary="loss {loss:.3f}")
-    assert capsys.readouterr().out == "loss 1.235\n"
+    assert capsys.readouterr().out == f"loss 1.235\n\nRecorded in `{full_mode_results / '01_a.json'}`.\n"
 
 
 @pytest.mark.parametrize("notebook, metrics, error, pattern", [

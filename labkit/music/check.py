@@ -1,5 +1,6 @@
 """Is a generated tune valid ABC music? ``check_tune`` says, and never raises; ``parse``
-turns a playable tune into a music21 score or raises a one-line ``ValueError``.
+turns a playable tune into a music21 score or raises a one-line ``ValueError``; ``plays`` says
+whether it would (what ``play``, ``piano_roll`` and ``to_midi`` need), and never raises.
 
 A tune is ``ok`` when it
 
@@ -129,6 +130,16 @@ def parse(abc):
     if problem:
         raise ValueError(f"abc: not a playable ABC tune: {problem}")
     return score
+
+
+def plays(abc):
+    """Whether :func:`parse` takes the tune, so that it can be played and drawn. Looser than
+    ``check_tune(abc).ok``: music21 re-bars a bar longer than the meter and plays it."""
+    try:
+        parse(abc)
+    except ValueError:
+        return False
+    return True
 
 
 def check_tune(abc):
