@@ -10,14 +10,18 @@ wire controls to it. ipywidgets is imported when a function is called.
 """
 
 
-def _show(output, show, *args):
-    """``show(*args)``, captured, becomes what ``output`` holds. The widget's state carries it: no
-    ``with output:``, whose outputs a runner without a widget front end (plain nbclient, nbconvert,
-    papermill) must route itself and can wait on until the cell's timeout. An error is raised to the
-    caller (inside an Output, ipywidgets would swallow it, and neither the cell nor
-    labkit.unfinished would see it)."""
+def _show(output, show, *args, in_cell=False):
+    """``show(*args)``: ``in_cell`` (the first one, while the cell runs) into the cell's own outputs,
+    where a saved or converted notebook keeps it; later ones (a click, a choice), captured, become what
+    ``output`` holds, carried by the widget's state. Never ``with output:``, whose outputs a runner
+    without a widget front end (plain nbclient, nbconvert, papermill) must route itself and can wait
+    on until the cell's timeout. An error is raised to the caller (inside an Output, ipywidgets would
+    swallow it, and neither the cell nor labkit.unfinished would see it)."""
     from IPython.utils.capture import capture_output
 
+    if in_cell:
+        show(*args)
+        return
     with capture_output() as captured:
         show(*args)
     shown = [{"output_type": "stream", "name": "stdout", "text": captured.stdout}] if captured.stdout else []
@@ -30,8 +34,7 @@ def temperature_player(write_tune, show_tune, *, low=0.1, high=1.5, value=0.5, s
     """A slider (``low``..``high``), a "Write a tune" button and an output area.
 
     On a click, ``write_tune(temperature)`` returns a new tune (text) and ``show_tune(tune)`` shows
-    it in the output (print it, play it). The first tune is written at once, so the widget is
-    never empty.
+    it in the output (print it, play it). The first tune is written at once, into the cell.
     """
     import ipywidgets as widgets
 
@@ -42,11 +45,11 @@ def temperature_player(write_tune, show_tune, *, low=0.1, high=1.5, value=0.5, s
     button = widgets.Button(description="Write a tune", icon="music", button_style="primary")
     output = widgets.Output()
 
-    def write(_=None):
-        _show(output, lambda: show_tune(write_tune(slider.value)))
+    def write(_=None, in_cell=False):
+        _show(output, lambda: show_tune(write_tune(slider.value)), in_cell=in_cell)
 
     button.on_click(write)
-    write()
+    write(in_cell=True)
     return widgets.VBox([widgets.HBox([slider, button]), output])
 
 
@@ -62,9 +65,9 @@ def choose_and_show(options, show, *, description="example"):
                                 layout=widgets.Layout(width="max-content"))
     output = widgets.Output()
 
-    def draw(_=None):
-        _show(output, show, dropdown.value)
+    def draw(_=None, in_cell=False):
+        _show(output, show, dropdown.value, in_cell=in_cell)
 
     dropdown.observe(draw, names="value")
-    draw()
+    draw(in_cell=True)
     return widgets.VBox([dropdown, output])

@@ -42,10 +42,10 @@ def test_an_error_while_showing_reaches_the_cell():
         widgets.choose_and_show(["a date"], unfinished)
 
 
-def test_what_is_shown_lives_in_the_widgets_own_state():
+def test_what_a_click_shows_lives_in_the_widgets_own_state():
     box = widgets.temperature_player(lambda t: f"X:1 at {t:.1f}", print, value=0.5)
     (slider, button), output = box.children[0].children, box.children[1]
-    assert output.outputs == ({"output_type": "stream", "name": "stdout", "text": "X:1 at 0.5\n"},)
+    assert output.outputs == ()  # the first tune went to the cell itself
     slider.value = 1.2
     button.click()
     assert output.outputs == ({"output_type": "stream", "name": "stdout", "text": "X:1 at 1.2\n"},)
