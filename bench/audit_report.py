@@ -123,7 +123,8 @@ def classify(executed, check_cell):
             if output.get("output_type") == "error":
                 said = [line.strip() for line in str(output.get("evalue", "")).splitlines() if line.strip()]
                 return {"status": "broke", "cell": index + 1,
-                        "error": f"{output.get('ename')}: {said[-1] if said else ''}"[:200]}
+                        "error": (said[-1] if said and said[-1].startswith(f"{output.get('ename')}:")
+                                  else f"{output.get('ename')}: {said[-1] if said else ''}")[:200]}
             text = output.get("text", "")
             text = "".join(text) if isinstance(text, list) else text
             failed = [line for line in text.splitlines() if line.startswith("[FAIL]")]

@@ -176,7 +176,9 @@ def matrix(values, *, title="", xlabel="", ylabel="", xticklabels=None, yticklab
     image = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto", interpolation="nearest")
     fig.colorbar(image, ax=ax)
     if xticklabels is not None:
-        ax.set_xticks(range(columns), [str(label) for label in xticklabels])
+        names = [str(label) for label in xticklabels]
+        upright = max(map(len, names), default=0) > 2  # words would overlap; single characters stay level
+        ax.set_xticks(range(columns), names, rotation=90 if upright else 0)
     if yticklabels is not None:
         ax.set_yticks(range(rows), [str(label) for label in yticklabels])
     _label(ax, title, xlabel, ylabel)

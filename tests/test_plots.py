@@ -130,7 +130,9 @@ def test_matrix_shows_the_array_with_row_and_column_labels():
     assert np.array_equal(ax.images[0].get_array(), values) and np.array_equal(fig.values, values)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["r0", "r1"]
-    assert ax.get_title() == "m"
+    assert ax.get_title() == "m" and ax.get_xticklabels()[0].get_rotation() == 0  # characters stay level
+    words = plots.matrix(values, xticklabels=["worst", "flight", "ever"]).axes[0]
+    assert [t.get_rotation() for t in words.get_xticklabels()] == [90, 90, 90]  # words would overlap
 
 
 def test_attention_map_rows_are_outputs_and_columns_inputs():
