@@ -1,6 +1,6 @@
 """Answers that once passed their self-check and then broke a later cell of the lesson (issue 36's
-student walk-through): each now fails its check, with a hint that names the slip. (Lesson 08's
-features flattened depth by depth: tests/test_checks_captioning.py.)"""
+student walk-through, and bench/audit_checks.py): each now fails its check, with a hint that names
+the slip. (Lesson 08's features flattened depth by depth: tests/test_checks_captioning.py.)"""
 
 from labkit import checks, notebooks
 
@@ -59,3 +59,21 @@ def test_a_loss_in_bits_fails_naming_the_unit(fails):
         return ops.mean(per_step) / np.log(2)  # the slip: bits, where Keras and the lesson train in nats
 
     fails(checks.next_char_loss(compute_loss), "compute_loss", "the loss is in bits")
+
+
+def test_an_unroll_that_uses_the_bool_mask_as_a_number_fails_as_the_lesson_runs_it(fails):
+    found = notebooks.load_definitions("01_rnn_from_scratch", ["MyRNNCell"])
+
+    def rnn_unroll(cell, x_seq, mask=None):
+        h, ys, hs = ops.zeros((ops.shape(x_seq)[0], cell.rnn_units)), [], []  # (batch, rnn_units)
+        for t in range(x_seq.shape[1]):
+            y, h_new = cell(x_seq[:, t], h)
+            if mask is not None:
+                keep = mask[:, t, None]  # the slip: a bool tensor, never cast to the state's dtype
+                h_new = keep * h_new + (1.0 - keep) * h
+            h = h_new
+            ys.append(y)
+            hs.append(h)
+        return ops.stack(ys, axis=1), ops.stack(hs, axis=1)
+
+    fails(checks.rnn_unroll(rnn_unroll, found["MyRNNCell"]), "rnn_unroll", "ops.cast(mask")

@@ -82,6 +82,9 @@ def _rnn_unroll_judge(spec, data):
         expect_shape(data["states_without_mask"], hs.shape, "hidden states with mask=None")
         expect_close(data["states_without_mask"][:, -1], unmasked, "the last hidden state with mask=None "
                      "(every step is real)")
+    with part("traced"):
+        expect_close(data["states_traced"], hs, "hidden states when rnn_unroll runs inside tf.function "
+                     "with a bool mask tensor, as the lesson runs it (the same as when run eagerly)")
     part.verdict()
 
 

@@ -4,7 +4,9 @@ Each gives the student's cell the weights the check drew (so a cell that ignores
 or starts them at zero, cannot pass) and runs it on the check's sequences.
 """
 
-from labkit.probes.base import as_pair, set_weight
+from labkit.probes.base import CheckFailed, as_pair, set_weight
+
+import contextlib
 
 import numpy as np
 
@@ -26,11 +28,31 @@ def rnn_cell(given, cell_class):
 
 
 def rnn_unroll(given, unroll, cell_class):
+    """The lesson hands ``unroll`` tensors (a bool mask) and traces it with tf.function: so does this."""
+    import tensorflow as tf
+
     s, w, x, _, mask = given
-    cell = _rnn_cell(cell_class, s, w)
-    ys, hs = as_pair(unroll(cell, x, mask), "rnn_unroll must return a pair (outputs, hidden states)")
-    unmasked = as_pair(unroll(cell, x), "rnn_unroll must return a pair (outputs, hidden states)")[1]
-    return {"outputs": ys, "states": hs, "states_without_mask": unmasked}
+    cell, pair = _rnn_cell(cell_class, s, w), "rnn_unroll must return a pair (outputs, hidden states)"
+    x, mask = tf.constant(x), tf.constant(mask)  # (batch, time, input_dim), (batch, time) bool
+    unmasked = as_pair(unroll(cell, x), pair)[1]
+    with _bool_mask_hint():
+        ys, hs = as_pair(unroll(cell, x, mask), pair)
+        traced = as_pair(tf.function(lambda x, mask: unroll(cell, x, mask))(x, mask), pair)[1]
+    return {"outputs": ys, "states": hs, "states_without_mask": unmasked, "states_traced": traced}
+
+
+@contextlib.contextmanager
+def _bool_mask_hint():
+    """An error about bools, raised where the mask is used, gets the fix; any other error goes on as it is."""
+    try:
+        yield
+    except (TypeError, ValueError) as error:
+        if "bool" not in str(error):
+            raise
+        first_line = str(error).splitlines()[0][:120]
+        raise CheckFailed(f"rnn_unroll with a mask raised {type(error).__name__} ({first_line}): the mask "
+                          "is a bool tensor, as in the lesson; make it 0/1 in the state's dtype, "
+                          "ops.cast(mask[:, t, None], h.dtype), before multiplying") from error
 
 
 def _lstm_cell(cell_class, s, w, started=None):
