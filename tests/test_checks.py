@@ -180,3 +180,25 @@ def test_a_check_blames_the_exercise_whose_stub_raised(capsys):
     assert not checks.rnn_unroll(unroll_stub, NumpyRNNCell)
     own = "[FAIL] rnn_unroll: not implemented yet (Exercise 2: run the cell over time)\n"
     assert capsys.readouterr().out == own
+
+
+def test_an_error_in_the_students_code_names_the_line_that_raised(capsys):
+    """Typed in a notebook cell: the check's one line says where in the student's cell it failed."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        assert shell.run_cell("import numpy as np\nclass Cell:\n"
+                              "    def __init__(self, rnn_units, input_dim, output_dim):\n"
+                              "        self.W_xh = np.zeros((rnn_units, input_dim))\n"
+                              "        self.W_hh = np.zeros((rnn_units, rnn_units))\n"
+                              "        self.W_hy = np.zeros((output_dim, rnn_units))\n"
+                              "    def __call__(self, x, h):\n"
+                              "        h_new = np.tanh(h @ self.W_hh.T + x @ W_xh.T)\n"
+                              "        return h_new @ self.W_hy.T, h_new").success
+        result = checks.rnn_cell(shell.user_ns["Cell"])
+    finally:
+        InteractiveShell.clear_instance()
+    out = capsys.readouterr().out
+    where = "(in __call__, line 8: h_new = np.tanh(h @ self.W_hh.T + x @ W_xh.T))"
+    assert not result and "NameError" in out and where in out, out

@@ -8,7 +8,15 @@ outside the kernel's file view (:mod:`labkit.grading.view`).
 from labkit.assign import STUB_MESSAGE
 from labkit.unfinished import exercise_of
 
+import sysconfig
+import traceback
+from pathlib import Path
+
 import numpy as np
+
+# Code that is not the student's: labkit, the standard library and the installed packages.
+_LIBRARIES = tuple({str(Path(__file__).resolve().parent.parent),
+                    *(sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib"))})
 
 
 class CheckFailed(Exception):
@@ -90,4 +98,16 @@ def failure_message(error, own=None):
         if stub is not None:
             return one_line(f"not implemented yet (Exercise {stub[0]}: {stub[1]})")
         return one_line(f"not implemented yet ({error})" if str(error) else "not implemented yet")
-    return one_line(f"your code raised {type(error).__name__}: {error}")
+    return one_line(f"your code raised {type(error).__name__}: {error}{_student_line(error)}")
+
+
+def _student_line(error):
+    """`` (in f, line 3: y = h @ W)``: where the traceback leaves the student's code, or ''."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        name = frame.filename
+        if name.startswith(_LIBRARIES) or name.startswith("<frozen") or "__autograph_generated" in name:
+            continue
+        where = "" if frame.name == "<module>" else f"in {frame.name}, "
+        return f" ({where}line {frame.lineno}: {(frame.line or '').strip()})" if frame.line else \
+            f" ({where}line {frame.lineno})"
+    return ""
