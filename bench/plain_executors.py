@@ -7,8 +7,9 @@ arrives, turns a 1-s cell into a wait of the whole timeout. Each run here is a f
 lessons in a scratch folder (``LABKIT_ROOT``, so no checkpoint or result of an earlier run is reused),
 in fast mode, ``--jobs`` lessons at a time, one thread each as in ``make test``. For each lesson and
 run: the wall time of nbconvert, the sum of the cells' own times (from nbclient's timing metadata),
-the slowest cell, and the wait: wall time not spent in any cell (kernel start and shutdown, and any
-wait after a cell has finished). A run fails if nbconvert fails or a cell passes ``--timeout``.
+the slowest cell, the wait: wall time not spent in any cell (kernel start and shutdown, and any
+wait after a cell has finished), and the figures the executed notebook holds (PNG outputs). A run
+fails if nbconvert fails or a cell passes ``--timeout``.
 
     .venv/bin/python bench/plain_executors.py --repeats 3 --timeout 300 \\
         --json results/bench/plain_executors.json --markdown results/bench/plain_executors.md
@@ -59,7 +60,9 @@ def run_one(lesson, scratch, timeout):
         return row
     cells = json.loads((scratch / "executed" / lesson).read_text())["cells"]
     times = [_cell_seconds(c) for c in cells if c["cell_type"] == "code"]
-    row.update(cells=round(sum(times), 1), slowest=round(max(times), 1), wait=round(seconds - sum(times), 1))
+    figures = sum("image/png" in out.get("data", {}) for c in cells for out in c.get("outputs", []))
+    row.update(cells=round(sum(times), 1), slowest=round(max(times), 1), wait=round(seconds - sum(times), 1),
+               figures=figures)
     return row
 
 
@@ -102,7 +105,7 @@ def report(rows, args):
              f"{args.timeout} s; each run on a fresh copy. *wait*: wall time outside every cell (kernel "
              "start and shutdown, and any wait after a cell finished).", "",
              "| lesson | finished | wall s (median, range) | cells s (median) | slowest cell s (max) "
-             "| wait s (max) | errors |", "|---|---|---|---|---|---|---|"]
+             "| wait s (max) | figures | errors |", "|---|---|---|---|---|---|---|---|"]
     for lesson in sorted({row["lesson"] for row in rows}):
         mine = [row for row in rows if row["lesson"] == lesson]
         ok = [row for row in mine if not row["error"]]
@@ -112,7 +115,8 @@ def report(rows, args):
                      f"({min(walls):.0f}–{max(walls):.0f}) | "
                      f"{statistics.median([r['cells'] for r in ok]) if ok else float('nan'):.0f} | "
                      f"{max((r['slowest'] for r in ok), default=float('nan')):.0f} | "
-                     f"{max((r['wait'] for r in ok), default=float('nan')):.0f} | {errors} |")
+                     f"{max((r['wait'] for r in ok), default=float('nan')):.0f} | "
+                     f"{'/'.join(sorted({str(r['figures']) for r in ok})) or '-'} | {errors} |")
     return "\n".join(lines)
 
 
