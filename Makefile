@@ -26,7 +26,9 @@ NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 export PYTHONHASHSEED ?= 0
 
 # make test runs TEST_JOBS test files at once (pytest-xdist, one file per worker so a notebook keeps
-# its kernel), each worker's TensorFlow and BLAS capped at its share of the cores.
+# its kernel), each worker's TensorFlow and BLAS capped at its share of the cores. nbval reads a kernel's
+# messages only after each cell, so the lessons' own tqdm bars redraw once a second (TQDM_MININTERVAL):
+# thousands of queued messages lose the final one, and the cell fails waiting for output.
 TEST_JOBS ?= 2
 CORES := $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 TEST_THREADS := $(shell echo $$(( $(CORES) / $(TEST_JOBS) > 0 ? $(CORES) / $(TEST_JOBS) : 1 )))
@@ -48,7 +50,7 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check --quiet labkit tests bench notebooks conftest.py
-	LABKIT_FAST=1 OMP_NUM_THREADS=$(TEST_THREADS) TF_NUM_INTRAOP_THREADS=$(TEST_THREADS) \
+	LABKIT_FAST=1 TQDM_MININTERVAL=1 OMP_NUM_THREADS=$(TEST_THREADS) TF_NUM_INTRAOP_THREADS=$(TEST_THREADS) \
 		TF_NUM_INTEROP_THREADS=$(TEST_THREADS) $(BIN)/python -m pytest -p no:cacheprovider \
 		-n $(TEST_JOBS) --dist loadfile -rs tests notebooks \
 		--ignore=notebooks/student --nbval-lax --nbval-current-env --nbval-cell-timeout=900

@@ -7,6 +7,8 @@ Scoring time is not training time: the clock stops while a model is scored. A cu
 :class:`Point` (training seconds, steps, score), lower scores better (e.g. held-out bits/char).
 """
 
+from labkit import training
+
 import time
 from typing import NamedTuple
 
@@ -55,10 +57,8 @@ def race(contestants, seconds, every, turn=1.0, desc="race"):
         raise ValueError("contestants: expected a non-empty dict {name: (train_step, batches, score)}")
     if type(turn) not in (int, float) or turn <= 0:
         raise ValueError(f"turn: expected a number of seconds > 0, got {turn!r}")
-    from tqdm.auto import tqdm
-
     clocks = {name: _OnTheClock(*contestant, seconds, every) for name, contestant in contestants.items()}
-    with tqdm(total=round(seconds * len(clocks)), desc=desc, unit="s") as bar:
+    with training.bar(round(seconds * len(clocks)), desc, unit="s") as bar:
         while any(clock.trained < seconds for clock in clocks.values()):
             for name, clock in clocks.items():
                 clock.train_for(turn)
@@ -71,10 +71,8 @@ def train_and_score(train_step, batches, seconds, score, every, desc="training")
     """Run ``train_step(x, y)`` on ``batches(step)`` for ``seconds`` of training; call ``score()``
     each time another ``every`` seconds have passed and at the end. Returns the curve, starting
     with the untrained score at 0 s. ``train_step`` should be compiled (``tf.function``)."""
-    from tqdm.auto import tqdm
-
     clock = _OnTheClock(train_step, batches, score, seconds, every)
-    with tqdm(total=round(seconds), desc=desc, unit="s") as bar:
+    with training.bar(round(seconds), desc, unit="s") as bar:
         while clock.trained < seconds:
             clock.train_for(min(every, 1.0))
             bar.update(min(round(clock.trained), round(seconds)) - bar.n)

@@ -15,6 +15,18 @@ from labkit.arguments import check_int
 
 import math
 
+# A bar redraws at most once a second. tqdm's default (10 a second) sends ~30 widget messages a
+# second from a notebook kernel; a client that reads them only after the cell (nbval) can then
+# lose the kernel's "idle" message once a few thousand queue up, and waits out its timeout.
+BAR_REFRESH_SECONDS = 1.0
+
+
+def bar(total, desc, **options):
+    """A tqdm progress bar (a widget in a notebook) that redraws at most every ``BAR_REFRESH_SECONDS``."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, mininterval=BAR_REFRESH_SECONDS, **options)
+
 
 def progress(steps, desc="training", *, live=None):
     """A Keras callback showing a tqdm bar over ``steps`` batches and recording each loss.
@@ -24,7 +36,6 @@ def progress(steps, desc="training", *, live=None):
     """
     check_int("steps", steps, meaning="batches to train")
     import keras
-    from tqdm.auto import tqdm
 
     class Progress(keras.callbacks.Callback):
         def __init__(self):
@@ -33,7 +44,7 @@ def progress(steps, desc="training", *, live=None):
             self._bar, self._running_sum = None, 0.0
 
         def on_train_begin(self, logs=None):
-            self._bar = tqdm(total=steps, desc=desc)
+            self._bar = bar(steps, desc)
 
         def on_epoch_begin(self, epoch, logs=None):
             self._running_sum = 0.0
@@ -115,8 +126,6 @@ def fit(train_step, batches, steps, *, model=None, optimizer=None, checkpoint_di
     import contextlib
     import time
 
-    from tqdm.auto import tqdm
-
     from . import checkpoints
 
     state = {"step": 0, "losses": [], "seconds": 0.0}
@@ -137,7 +146,7 @@ def fit(train_step, batches, steps, *, model=None, optimizer=None, checkpoint_di
             if live is not None:
                 live.resume(state["losses"])
     step_function = _compile(train_step, strategy, jit_compile)
-    bar = tqdm(total=steps, initial=state["step"], desc=desc)
+    steps_bar = bar(steps, desc, initial=state["step"])
     started, diverged_at = time.perf_counter() - state["seconds"], None
 
     def save():
@@ -151,8 +160,8 @@ def fit(train_step, batches, steps, *, model=None, optimizer=None, checkpoint_di
             state["step"] += 1
             state["losses"].append(loss)
             state["seconds"] = time.perf_counter() - started
-            bar.set_postfix(loss=f"{loss:.3g}", refresh=False)
-            bar.update(1)
+            steps_bar.set_postfix(loss=f"{loss:.3g}", refresh=False)
+            steps_bar.update(1)
             if not math.isfinite(loss):
                 diverged_at = state["step"]
                 break
@@ -164,7 +173,7 @@ def fit(train_step, batches, steps, *, model=None, optimizer=None, checkpoint_di
         save()  # fit(..., resume=True) continues from here
         raise
     finally:
-        bar.close()
+        steps_bar.close()
     save()
     if live is not None and live.losses:
         live.close()  # the whole curve, also when nothing was left to train

@@ -40,3 +40,32 @@ def test_progress_stops_training_at_the_first_non_finite_loss():
 def test_progress_rejects_bad_steps(steps):
     with pytest.raises(ValueError, match=r"^steps: expected an int >= 1 \(batches to train\), got"):
         training.progress(steps)
+
+
+def test_a_bar_in_a_notebook_kernel_sends_few_messages():
+    """A bar updated every 2 ms for 3 s sends a few messages a second from a kernel, not ~30: a
+    client that reads the kernel's messages only after the cell (nbval) loses the final 'idle' once
+    thousands queue up, and fails the cell with 'Timeout ... waiting for output'."""
+    from queue import Empty
+
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3")
+    try:
+        code = ("import time\nfrom labkit import training\nbar = training.bar(1500, 'steps')\n"
+                "for _ in range(1500):\n    time.sleep(0.002)\n    bar.set_postfix(loss='0.1', refresh=False)\n"
+                "    bar.update(1)\nbar.close()\n")
+        started = client.execute(code)
+        assert client.get_shell_msg(timeout=120)["content"]["status"] == "ok"
+        count = 0
+        while True:
+            try:
+                message = client.get_iopub_msg(timeout=10)
+            except Empty:
+                raise AssertionError(f"no 'idle' after {count} messages") from None
+            count += message["parent_header"].get("msg_id") == started
+            if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+                break
+        assert count <= 60, f"the bar sent {count} kernel messages in ~3 s; expected <= 60 (about 4 a second)"
+    finally:
+        manager.shutdown_kernel(now=True)
