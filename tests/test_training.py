@@ -53,8 +53,8 @@ def test_a_bar_in_a_notebook_kernel_sends_few_messages():
     manager, client = start_new_kernel(kernel_name="python3")
     try:
         code = ("import time\nfrom labkit import training\nbar = training.bar(1500, 'steps')\n"
-                "for _ in range(1500):\n    time.sleep(0.002)\n    bar.set_postfix(loss='0.1', refresh=False)\n"
-                "    bar.update(1)\nbar.close()\n")
+                "for _ in range(1500):\n    time.sleep(0.002)\n"
+                "    bar.set_postfix(loss='0.1', refresh=False)\n    bar.update(1)\nbar.close()\n")
         started = client.execute(code)
         assert client.get_shell_msg(timeout=120)["content"]["status"] == "ok"
         count = 0
