@@ -1,17 +1,19 @@
 """How many plausible wrong answers each exercise's self-check catches (issue 36, item 3).
 
-For every exercise of every lesson, ``bench/check_mutants.py`` makes ``--mutants`` single-site mutants
-of the solution (operands swapped, constants, comparisons, axes, a dropped statement, a transpose
-removed, ...). Each is spliced into a scratch copy of the lesson, the check's objects are loaded
-from it with ``notebooks.load_definitions`` and the check ``checks.REGISTRY[key]`` is called, in a
-worker process per lesson (a mutant that hangs past ``--timeout`` or crashes the worker is counted
-as caught, and a fresh worker goes on). The unmutated solution goes first, as a control: it must
-pass. A mutant the check lets through is run through the rest of its lesson in fast mode
-(``--later``, nbclient, at most ``--later-max`` per lesson within ``--later-budget`` seconds): it
-is *harmless* if the lesson runs to the end with no ``[FAIL]`` printed, else it *broke* the cell
-named. The unmutated lessons are not re-run here (``make test`` runs them in fast mode).
+For every exercise of every lesson, the typical slips of ``bench/check_slips.py`` (a transpose left
+out, a missing term, a wrong axis or initial value, a flag ignored, state not carried ...) and
+``--mutants`` single-site mutants of the solution from ``bench/check_mutants.py`` (operands swapped,
+constants, comparisons, axes, a dropped statement, a transpose removed, ...). Each is spliced into a
+scratch copy of the lesson, the check's objects are loaded from it with ``notebooks.load_definitions``
+and the check ``checks.REGISTRY[key]`` is called, in a worker process per lesson (a mutant that hangs
+past ``--timeout`` or crashes the worker is counted as caught, and a fresh worker goes on). The
+unmutated solution goes first, as a control: it must pass. A wrong answer the check lets through is
+run through the rest of its lesson in fast mode (``--later``, nbclient, every one by default, within
+``--later-budget`` seconds): it is *harmless* if the lesson runs to the end with no ``[FAIL]``
+printed, else it *broke* the cell named. The unmutated lessons are not re-run here (``make test``
+runs them in fast mode).
 
-    .venv/bin/python bench/audit_checks.py --mutants 8 --json results/bench/check_audit.json \\
+    .venv/bin/python bench/audit_checks.py --mutants 12 --json results/bench/check_audit.json \\
         --markdown results/bench/check_audit.md
 """
 
@@ -33,6 +35,7 @@ from pathlib import Path  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import audit_report  # noqa: E402
 import check_mutants  # noqa: E402
+import check_slips  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1",
@@ -53,7 +56,8 @@ def exercise_plan(path, count, seed, only=None):
         indents = [lines[r.begin][: len(lines[r.begin]) - len(lines[r.begin].lstrip())]
                    for r in exercise.regions]
         sources = [textwrap.dedent("\n".join(r.lines)) for r in exercise.regions]
-        mutants = check_mutants.generate(sources, count, seed=f"{seed}:{path.stem}:{exercise.number}")
+        mutants = [*check_slips.slips(path.stem, exercise.number, sources),
+                   *check_mutants.generate(sources, count, seed=f"{seed}:{path.stem}:{exercise.number}")]
         plans.append({"exercise": exercise, "check": check, "indents": indents, "sources": sources,
                       "mutants": mutants, "names": audit_report.names_to_load(nb, check.arguments)})
     return nb, plans
@@ -155,6 +159,7 @@ def check_lesson(path, count, seed, scratch, timeout, only=None):
                 row["control"] = answer
                 continue
             row["mutants"].append({"exercise": number, "index": i, "kind": mutant.kind,
+                                   "slip": mutant.kind.startswith("slip: "),
                                    "description": mutant.description,
                                    "diff": check_mutants.diff(plan["sources"], mutant), **answer})
         rows.append(row)
@@ -168,15 +173,16 @@ def check_lesson(path, count, seed, scratch, timeout, only=None):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lessons", nargs="*", default=None, help="lesson numbers or names (default all)")
-    parser.add_argument("--mutants", type=int, default=8, help="mutants per exercise (default 8)")
+    parser.add_argument("--mutants", type=int, default=12, help="tree mutants per exercise (default 12)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--exercises", nargs="*", type=int, default=None,
                         help="only these exercise numbers (of each lesson chosen)")
     parser.add_argument("--timeout", type=float, default=120, help="seconds for one check (default 120)")
     parser.add_argument("--later", action=argparse.BooleanOptionalAction, default=True,
                         help="run passing mutants through the rest of the lesson (default on)")
-    parser.add_argument("--later-max", type=int, default=3, help="passing mutants run per lesson (default 3)")
-    parser.add_argument("--later-budget", type=float, default=900, help="seconds for all later runs")
+    parser.add_argument("--later-max", type=int, default=100,
+                        help="passing mutants run per lesson (default 100: every one)")
+    parser.add_argument("--later-budget", type=float, default=3600, help="seconds for all later runs")
     parser.add_argument("--cell-timeout", type=int, default=600, help="seconds for one cell of a later run")
     parser.add_argument("--jobs", type=int, default=2, help="processes at a time (default 2)")
     parser.add_argument("--scratch", type=Path, default=ROOT / "build" / "check-audit")

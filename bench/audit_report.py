@@ -159,7 +159,9 @@ def _counts(row):
     later = [m.get("later", {}).get("status") for m in passed]
     harmless, broke = later.count("harmless"), later.count("broke")
     how = [m["outcome"] for m in row["mutants"] if m["outcome"] != "pass"]
-    return {"tried": tried, "caught": tried - len(passed), "harmless": harmless, "broke": broke,
+    slips = [m for m in row["mutants"] if m.get("slip")]
+    return {"tried": tried, "slips": f"{sum(m['outcome'] != 'pass' for m in slips)}/{len(slips)}",
+            "caught": tried - len(passed), "harmless": harmless, "broke": broke,
             "not run": len(later) - harmless - broke,
             "how": ", ".join(f"{how.count(o)} {o}" for o in ("fail", "raised", "timeout", "crashed")
                              if o in how)}
@@ -170,7 +172,9 @@ def markdown(summary):
     later = ("run through the rest of their lesson in fast mode, stopping at the first error"
              if summary["later"] else "not run further")
     out = ["# Self-check audit: plausible wrong answers per exercise (`bench/audit_checks.py`)\n",
-           f"{summary['mutants_per_exercise']} mutants per exercise (seed {summary['seed']}); a mutant is "
+           "The typical slips of `bench/check_slips.py` (column *slips caught*: caught of tried) and "
+           f"{summary['mutants_per_exercise']} tree mutants per exercise (seed {summary['seed']}); a wrong "
+           "answer is "
            "*caught* when its check prints [FAIL] (`fail`, also when the mutant raised inside the check), "
            "when loading its definitions raises (`raised`), or when it hangs or crashes. Mutants that pass "
            "were "
@@ -180,21 +184,24 @@ def markdown(summary):
            f"{summary['seconds']['total']:.0f} s in all. Lessons as at commit {summary.get('commit', '?')}"
            + (f", with uncommitted edits in {', '.join(summary['uncommitted_lessons'])}"
               if summary.get("uncommitted_lessons") else "") + ".\n"]
-    totals, passing = dict.fromkeys(["tried", "caught", "harmless", "broke", "not run"], 0), []
+    totals, passing, slips = dict.fromkeys(["tried", "caught", "harmless", "broke", "not run"], 0), [], []
     for lesson in summary["lessons"]:
-        out += [f"## {lesson['lesson']}\n", "| exercise | key | tried | caught | passed-harmless | "
-                "passed-broke-later | passed, not run | control | caught how |", "|---" * 9 + "|"]
+        out += [f"## {lesson['lesson']}\n", "| exercise | key | tried | slips caught | caught "
+                "| passed-harmless | passed-broke-later | passed, not run | control | caught how |",
+                "|---" * 10 + "|"]
         for row in lesson["exercises"]:
             counts = _counts(row)
             totals = {k: totals[k] + counts[k] for k in totals}
-            out.append(f"| {row['exercise']} | `{row['key']}` | {counts['tried']} | {counts['caught']} | "
+            out.append(f"| {row['exercise']} | `{row['key']}` | {counts['tried']} | {counts['slips']} | "
+                       f"{counts['caught']} | "
                        f"{counts['harmless']} | {counts['broke']} | {counts['not run']} | "
                        f"{row['control']['outcome']} | {counts['how']} |")
             passing += [(lesson["lesson"], row, m) for m in row["mutants"] if m["outcome"] == "pass"]
+            slips += [(lesson["lesson"], row, m) for m in row["mutants"] if m.get("slip")]
         out.append("")
     out += ["## Totals\n", "| tried | caught | passed-harmless | passed-broke-later | passed, not run |",
             "|---|---|---|---|---|", "| " + " | ".join(str(totals[k]) for k in totals) + " |", "",
-            "## Mutants that passed their check\n"]
+            "## Wrong answers that passed their check\n"]
     for lesson, row, mutant in passing:
         result = mutant.get("later")
         if result is None:
@@ -207,6 +214,11 @@ def markdown(summary):
         out += [f"  `{line}`" for line in mutant["diff"][:6]]
     if not passing:
         out.append("None.")
+    out += ["", "## What each check said to each typical slip\n"]
+    for lesson, row, slip in slips:
+        said = " ".join(str(slip.get("message") or "").split())
+        out.append(f"- {lesson[:2]} exercise {row['exercise']} `{row['key']}`, {slip['kind'][6:]}: "
+                   f"**{slip['outcome']}** {said[:240]}")
     return "\n".join(out) + "\n"
 
 

@@ -85,3 +85,45 @@ def test_the_report_finds_the_names_a_check_needs_and_how_a_lesson_run_ended():
     assert audit_report.classify(lesson, 2) == {"status": "broke", "cell": 4, "error": "AssertionError: b"}
     lesson["cells"][3]["outputs"] = []
     assert audit_report.classify(lesson, 2)["status"] == "harmless"
+
+
+def _solutions():
+    """(lesson stem, exercise number, the solution's dedented regions) of every exercise."""
+    from labkit import assign, notebooks
+
+    import textwrap
+
+    for path in sorted(config.NOTEBOOKS_DIR.glob("0*.ipynb")):
+        for exercise in assign.exercises(notebooks.read(path), path.name):
+            yield path.stem, exercise.number, [textwrap.dedent("\n".join(r.lines)) for r in exercise.regions]
+
+
+def _check_slips():
+    import sys
+
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))  # check_slips imports check_mutants as the audit does
+    return _load("check_slips")
+
+
+def test_every_exercise_has_typical_slips_that_apply_to_its_solution_and_change_it():
+    check_slips = _check_slips()
+    few = []
+    for lesson, number, sources in _solutions():
+        found = check_slips.slips(lesson, number, sources)  # a stale slip raises, naming itself
+        original = [ast.unparse(ast.parse(s)) for s in sources]
+        unchanged = [slip.kind for slip in found if list(slip.regions) == original]
+        assert not unchanged, f"{lesson} {number}: slips that change nothing: {unchanged}"
+        if len(found) < 4:
+            few.append(f"{lesson[:2]} exercise {number}: {len(found)}")
+    assert not few, f"exercises with fewer than 4 typical slips in bench/check_slips.py: {few}"
+
+
+def test_a_stale_slip_names_itself():
+    import pytest
+
+    check_slips = _check_slips()
+    lesson, number, sources = next(_solutions())
+    name, old, _ = check_slips.SLIPS[(lesson[:2], number)][0]
+    with pytest.raises(ValueError, match=f"slip '{name}' of {lesson[:2]} exercise {number}"):
+        check_slips.slips(lesson, number, [s.replace(old, "") for s in sources])

@@ -127,3 +127,22 @@ def test_transformer_block_check_catches_a_missing_norm_and_an_ignored_mask(less
 
     fails(checks.transformer_block(NoFinalNorm), "TransformerBlock", "LayerNormalization")
     fails(checks.transformer_block(IgnoresMask), "TransformerBlock", "only the padding changes")
+
+
+def test_transformer_block_check_catches_one_norm_twice_and_dropout_on_the_residual(lesson, fails):
+    """Both pass with fresh norms and dropout off; they differ once trained (issue 36's audit)."""
+
+    class OneNormTwice(lesson["TransformerBlock"]):
+        def call(self, x, attention_mask=None, training=False):
+            attended, _ = self.attention(x, attention_mask=attention_mask)
+            x = self.norm_attention(x + self.drop_attention(attended, training=training))
+            return self.norm_attention(x + self.drop_feed_forward(self.feed_forward(x), training=training))
+
+    class DropsTheResidual(lesson["TransformerBlock"]):
+        def call(self, x, attention_mask=None, training=False):
+            attended, _ = self.attention(x, attention_mask=attention_mask)
+            x = self.norm_attention(self.drop_attention(x, training=training) + attended)
+            return self.norm_feed_forward(self.drop_feed_forward(x, training=training) + self.feed_forward(x))
+
+    fails(checks.transformer_block(OneNormTwice), "TransformerBlock", "norm_feed_forward is never called")
+    fails(checks.transformer_block(DropsTheResidual), "TransformerBlock", "never on the residual x")

@@ -79,6 +79,9 @@ def _block(lesson07, slip):
             if slip == "post-norm":
                 x = self.norm1(x + self.attention(x))
                 return self.norm2(x + self.project(self.expand(x)))
+            if slip == "MLP without norm2":
+                x = x + self.attention(self.norm1(x))
+                return x + self.project(self.expand(x))
             return super().call(x)
 
         def step(self, x_t, cache, position):
@@ -94,6 +97,7 @@ def _block(lesson07, slip):
     ("no residual", "add each sub-layer's output to its input"),
     ("post-norm", "x + attention(norm1(x)), then x + project(expand(norm2(x)))"),
     ("step without the cache", "step: the same block on x_t, with attention.step"),
+    ("MLP without norm2", "norm2 is never called"),
 ])
 def test_decoder_block_slips_fail(lesson07, slip, hint, fails):
     fails(checks.decoder_block(_block(lesson07, slip)), "DecoderBlock", hint)

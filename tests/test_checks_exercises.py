@@ -170,6 +170,24 @@ def test_train_step_slips_fail(lesson04, fails):
     fails(checks.train_step(returns_the_loss_after_the_update), "train_step", "the returned loss")
 
 
+@pytest.mark.parametrize("flag", [{}, {"training": False}])
+def test_train_step_that_runs_the_model_in_inference_mode_fails(lesson04, fails, flag):
+    """Dropout off while training: the loss and the step are right, so only the flag tells (issue 36)."""
+
+    def make_train_step(model, optimizer):
+        @tf.function
+        def step(x, y):
+            with tf.GradientTape() as tape:
+                loss = lesson04["compute_loss"](y, model(x, **flag))
+            gradients = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+            return loss
+
+        return step
+
+    fails(checks.train_step(make_train_step), "train_step", "model(x, training=True)")
+
+
 def _make_sample_step_without_temperature(model):
     """A typical slip: the logits are sampled as they are, whatever the temperature."""
     embedding, lstm, dense = (model.get_layer(name) for name in ("embedding", "lstm", "logits"))

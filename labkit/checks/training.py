@@ -150,6 +150,9 @@ def _tiny_model_loss(weights, x, y):
 def _train_step_judge(spec, data, epsilon=1e-6):
     _, weights, x, y, learning_rate = _train_step_inputs(spec)
     weights = [w.astype("float64") for w in weights]
+    called = np.ravel(data["called_with_training"])
+    expect(called.any(), "the model ran in inference mode: call model(x, training=True) "
+           "inside the GradientTape, so that dropout is on while the model trains")
     expect_close(data["loss"], _tiny_model_loss(weights, x, y), "the returned loss (return the loss of the "
                  "batch, computed with compute_loss from the model's logits; if compute_loss's check failed, "
                  "fix it first)", atol=1e-4)

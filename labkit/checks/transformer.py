@@ -48,7 +48,8 @@ def _mhsa_judge(spec, data):
 
 def _block_inputs(spec):
     """Sizes, x (batch, T, d_model), x with its padding changed, a padding mask (batch, 1, T), and
-    weights: attention (Keras layout) and feed-forward [W1, b1, W2, b2]."""
+    weights: attention (Keras layout), feed-forward [W1, b1, W2, b2] and the two layer norms
+    [gamma, beta, gamma, beta] (each its own, so that a block using one norm twice differs)."""
     rng, s = spec.draw(num_heads=(2, (2, 3)), key_dim=(8, (3, 5)), feed_forward=(32, range(10, 20)),
                        batch=(2, range(3, 5)), steps=(6, range(5, 9)))
     d_model, batch, steps = s["num_heads"] * s["key_dim"], s["batch"], s["steps"]
@@ -61,38 +62,48 @@ def _block_inputs(spec):
     feed_forward = [rng.normal(scale=0.4, size=shape).astype("float32")
                     for shape in ((d_model, units), (units,), (units, d_model), (d_model,))]
     attention = _keras_attention_weights(rng, d_model, s["num_heads"], s["key_dim"])
-    return s, x, changed, mask, attention, feed_forward
+    norms = [rng.uniform(0.5, 1.5, size=d_model).astype("float32") if i % 2 == 0
+             else rng.normal(scale=0.3, size=d_model).astype("float32") for i in range(4)]
+    return s, x, changed, mask, attention, feed_forward, norms
 
 
-def _block_reference(x, mask, attention, feed_forward, heads, epsilons):
+def _block_reference(x, mask, attention, feed_forward, norms, heads, epsilons):
     w1, b1, w2, b2 = feed_forward
     attended, _ = reference.multi_head_self_attention(x, attention, heads, mask)  # (batch, T, d_model)
-    x = reference.layer_norm(x + attended, 1.0, 0.0, epsilons[0])
-    return reference.layer_norm(x + np.maximum(x @ w1 + b1, 0) @ w2 + b2, 1.0, 0.0, epsilons[1])
+    x = reference.layer_norm(x + attended, *norms[:2], epsilons[0])
+    return reference.layer_norm(x + np.maximum(x @ w1 + b1, 0) @ w2 + b2, *norms[2:], epsilons[1])
 
 
 def _block_judge(spec, data):
-    s, x, _, mask, attention, feed_forward = _block_inputs(spec)
+    s, x, _, mask, attention, feed_forward, norms = _block_inputs(spec)
     x = x.astype(float)
-    attention, feed_forward = [w.astype(float) for w in attention], [w.astype(float) for w in feed_forward]
+    attention, feed_forward, norms = ([w.astype(float) for w in weights]
+                                      for weights in (attention, feed_forward, norms))
     epsilons = np.ravel(data["epsilons"])
     expect(epsilons.shape == (2,) and np.all((epsilons > 0) & (epsilons < 0.1)), "the layer norms' epsilons")
     real = x.shape[1] - 2
     part = Parts()
     with part("without a mask"):
         expect_shape(data["output"], x.shape, "the block's output (batch, T, d_model)")
-        expect_close(data["output"].mean(axis=-1), np.zeros(x.shape[:2]), "each position's mean over "
-                     "features (the last step is a LayerNormalization of x + feed_forward(x))", atol=1e-3)
-        expected = _block_reference(x, None, attention, feed_forward, s["num_heads"], epsilons)
+        expect_close(((data["output"] - norms[3]) / norms[2]).mean(axis=-1), np.zeros(x.shape[:2]),
+                     "each position's mean over features (the last step is norm_feed_forward, a "
+                     "LayerNormalization of x + feed_forward(x))", atol=1e-3)
+        expected = _block_reference(x, None, attention, feed_forward, norms, s["num_heads"], epsilons)
         expect_close(data["output"], expected, "the block's output given the check's weights (attention, "
                      "residual, layer norm; then feed-forward, residual, layer norm)", atol=1e-4)
     with part("with a padding mask"):
         expect_shape(data["padding_changed"], x.shape, "the block's output with a mask")
         expect_close(data["padding_changed"][:, :real], data["masked"][:, :real], "the real positions' "
                      "output when only the padding changes (pass attention_mask to the attention)", atol=1e-4)
-        expected = _block_reference(x, mask, attention, feed_forward, s["num_heads"], epsilons)
+        expected = _block_reference(x, mask, attention, feed_forward, norms, s["num_heads"], epsilons)
         expect_close(data["masked"], expected, "the block's output with a padding mask, given the check's "
                      "weights", atol=1e-4)
+    with part("training, with both sub-layers' outputs zero"):
+        only_residual = reference.layer_norm(reference.layer_norm(x, *norms[:2], epsilons[0]), *norms[2:],
+                                             epsilons[1])
+        expect_close(data["training_residual_only"], only_residual, "the output with training=True when the "
+                     "attention and the feed-forward output zeros: dropout goes on each sub-layer's output "
+                     "(drop_attention(attended)), never on the residual x", atol=1e-4)
     part.verdict()
 
 

@@ -43,6 +43,8 @@ def decoder_block(given, block_class):
     where = "the block has no sub-layer {name}; keep the lesson's __init__"
     for layer_name in ("attention", "norm1", "norm2", "expand", "project"):
         expect(hasattr(block, layer_name), where.format(name=layer_name))
+        expect(getattr(block, layer_name).weights, f"{layer_name} is never called: each sub-layer is used "
+               "once, x + attention(norm1(x)), then x + project(expand(norm2(x)))")
     for name, value in zip(("w_qkv", "b_qkv", "w_out", "b_out"), attention):
         set_weight(block.attention, name, value, "(the lesson's CausalSelfAttention)", where)
     for (layer_name, name), value in zip((("norm1", "gamma"), ("norm1", "beta"), ("norm2", "gamma"),

@@ -32,13 +32,28 @@ def next_char_loss(given, fn):
 def train_step(given, make_train_step):
     import keras
 
+    class SeesTraining(keras.layers.Layer):
+        """Passes x through and notes whether the model was called with training=True (dropout on)."""
+
+        def __init__(self):
+            super().__init__()
+            self.seen = []
+
+        def call(self, x, training=None):
+            self.seen.append(bool(training))
+            return x
+
     s, weights, x, y, learning_rate = given
+    sees_training = SeesTraining()
     model = keras.Sequential([
         keras.Input((None,), dtype="int32"),
         keras.layers.Embedding(s["vocab"], 3),  # (batch, time, 3)
+        sees_training,
         keras.layers.LSTM(s["units"], return_sequences=True),  # (batch, time, units)
         keras.layers.Dense(s["vocab"]),  # (batch, time, vocab) logits
     ])
     model.set_weights(weights)
+    sees_training.seen.clear()  # building the model called it
     loss = scalar(make_train_step(model, keras.optimizers.SGD(learning_rate))(x, y), "train_step")
-    return {"loss": loss, **{f"weight_{i}": w.numpy() for i, w in enumerate(model.trainable_variables)}}
+    return {"loss": loss, "called_with_training": np.array(sees_training.seen, dtype=bool),
+            **{f"weight_{i}": w.numpy() for i, w in enumerate(model.trainable_variables)}}

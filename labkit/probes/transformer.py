@@ -39,7 +39,7 @@ def _lesson_layout(weights, d_model):
 
 
 def transformer_block(given, block_class):
-    s, x, changed, mask, attention, feed_forward = given
+    s, x, changed, mask, attention, feed_forward, norms = given
     block = block_class(s["num_heads"], s["feed_forward"])
     block(x)  # builds the sub-layers
     d_model = x.shape[-1]
@@ -47,9 +47,19 @@ def transformer_block(given, block_class):
                                                   "norm_feed_forward")),
            "the block needs the lesson's sub-layers attention, feed_forward, norm_attention, "
            "norm_feed_forward")
+    for name in ("norm_attention", "norm_feed_forward"):
+        expect(len(getattr(block, name).weights) == 2,
+               f"{name} is never called: the attention's residual goes through norm_attention, the "
+               "feed-forward's through norm_feed_forward (a LayerNormalization each)")
     block.attention.set_weights(_lesson_layout(attention, d_model))
     block.feed_forward.set_weights(feed_forward)
+    block.norm_attention.set_weights(norms[:2])
+    block.norm_feed_forward.set_weights(norms[2:])
     epsilons = [float(block.norm_attention.epsilon), float(block.norm_feed_forward.epsilon)]
-    return {"output": np.asarray(block(x)), "masked": np.asarray(block(x, attention_mask=mask)),
+    data = {"output": np.asarray(block(x)), "masked": np.asarray(block(x, attention_mask=mask)),
             "padding_changed": np.asarray(block(changed, attention_mask=mask)),
             "epsilons": np.array(epsilons)}
+    for layer in (block.attention, block.feed_forward):  # both sub-layers now output zeros
+        layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
+    data["training_residual_only"] = np.asarray(block(x, training=True))
+    return data
