@@ -205,3 +205,51 @@ def test_sample_step_check(capsys, fails):
     assert capsys.readouterr().out == "[PASS] sample_step\n"
     fails(checks.sample_step(_make_sample_step_without_temperature), "sample_step",
           "the samples do not follow softmax(logits / temperature)")
+
+
+def _recurrent(c, h):
+    return ops.matmul(h, ops.transpose(c.W_hh))  # (batch, rnn_units)
+
+
+def _given(c, x):
+    return ops.matmul(x, ops.transpose(c.W_xh))  # (batch, rnn_units)
+
+
+_RNN_SLIPS = {
+    "W_hh is used untransposed": lambda c, x, h: ops.tanh(ops.matmul(h, c.W_hh) + _given(c, x)),
+    "the recurrent term W_hh h is missing": lambda c, x, h: ops.tanh(_given(c, x)),
+    "the input term W_xh x is missing": lambda c, x, h: ops.tanh(_recurrent(c, h)),
+    "tanh is missing": lambda c, x, h: _recurrent(c, h) + _given(c, x),
+}
+
+
+@pytest.mark.parametrize("slip", sorted(_RNN_SLIPS))
+def test_rnn_cell_names_the_slip(lesson01, slip, fails):
+    class Slipped(lesson01["MyRNNCell"]):
+        def call(self, x, h):
+            h_new = _RNN_SLIPS[slip](self, x, h)  # (batch, rnn_units)
+            return ops.matmul(h_new, ops.transpose(self.W_hy)), h_new
+
+    fails(checks.rnn_cell(Slipped), "MyRNNCell", slip)
+
+
+def _lstm_slip(slip):
+    def call(cell, x, h, c):
+        hx = ops.concatenate([x, h] if slip == "the gates read [x, h]" else [h, x], axis=-1)
+        f = ops.sigmoid(ops.matmul(hx, ops.transpose(cell.W_f))
+                        + (0.0 if slip == "the forget gate's bias b_f is missing" else cell.b_f))
+        i = ops.sigmoid(ops.matmul(hx, ops.transpose(cell.W_i)) + cell.b_i)
+        squash = ops.sigmoid if slip == "the candidate goes through a sigmoid" else ops.tanh
+        candidate = squash(ops.matmul(hx, ops.transpose(cell.W_c)) + cell.b_c)
+        c_new = (0.0 if slip == "the old cell state is not kept" else f * c) + i * candidate
+        o = ops.sigmoid(ops.matmul(hx, ops.transpose(cell.W_o)) + cell.b_o)
+        return o * ops.tanh(c_new), c_new
+
+    return call
+
+
+@pytest.mark.parametrize("slip", ["the gates read [x, h]", "the forget gate's bias b_f is missing",
+                                  "the candidate goes through a sigmoid", "the old cell state is not kept"])
+def test_lstm_cell_names_the_slip(lesson02, slip, fails):
+    Slipped = type("Slipped", (lesson02["MyLSTMCell"],), {"call": _lstm_slip(slip)})
+    fails(checks.lstm_cell(Slipped), "MyLSTMCell", slip)

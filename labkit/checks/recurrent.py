@@ -44,8 +44,15 @@ def _rnn_cell_judge(spec, data):
     batch, units, outputs = s["batch"], s["rnn_units"], s["output_dim"]
     expect_shape(data["h_new"], (batch, units), "h_new (batch, rnn_units)")
     expect_shape(data["y"], (batch, outputs), "y (batch, output_dim)")
-    y_ref, h_ref = reference.rnn_step(w, x[:, 0].astype(float), h.astype(float))
-    expect_close(data["h_new"], h_ref, "h_new (use matrix products, not elementwise *, and tanh)")
+    x0, h = x[:, 0].astype(float), h.astype(float)
+    y_ref, h_ref = reference.rnn_step(w, x0, h)
+    recurrent, given = h @ w["W_hh"].T, x0 @ w["W_xh"].T  # (batch, rnn_units) each
+    expect_close(data["h_new"], h_ref, "h_new (use matrix products, not elementwise *, and tanh)", slips={
+        "W_hh is used untransposed (one row per example: W_hh h is ops.matmul(h, ops.transpose(W_hh)))":
+            np.tanh(h @ w["W_hh"] + given),
+        "the recurrent term W_hh h is missing": np.tanh(given),
+        "the input term W_xh x is missing": np.tanh(recurrent),
+        "tanh is missing": recurrent + given})
     expect_close(data["y"], h_ref @ w["W_hy"].T, "y (y = W_hy h_new, computed from the *new* state)")
 
 
@@ -114,9 +121,20 @@ def _lstm_cell_judge(spec, data):
     for gate, start in (("f", 1.0), ("i", 0.0), ("c", 0.0), ("o", 0.0)):  # later cells rely on these
         expect_close(data[f"started_{gate}"], np.full(s["units"], start), f"b_{gate} as the cell starts (b_f "
                      "starts at 1, as in Keras, so the cell starts by remembering; b_i, b_c, b_o at 0)")
-    h_ref, c_ref = reference.lstm_step(w, x[:, 0].astype(float), h.astype(float), c.astype(float))
+    x0, h, c = x[:, 0].astype(float), h.astype(float), c.astype(float)
+    h_ref, c_ref = reference.lstm_step(w, x0, h, c)
+    gate = {g: np.concatenate([h, x0], axis=1) @ w[f"W_{g}"].T + w[f"b_{g}"] for g in "fic"}  # (batch, units)
+    x_first = {g: np.concatenate([x0, h], axis=1) @ w[f"W_{g}"].T + w[f"b_{g}"] for g in "fic"}
+    f, i = reference.sigmoid(gate["f"]), reference.sigmoid(gate["i"])
     expect_close(data["c_new"], c_ref, "c_new (c_new = f * c + i * tanh(W_c [h, x] + b_c), gates are "
-                 "sigmoids of W [h, x] + b with h first)")
+                 "sigmoids of W [h, x] + b with h first)", slips={
+                     "the gates read [x, h]; concatenate [h, x], h first": reference.sigmoid(x_first["f"]) * c
+                     + reference.sigmoid(x_first["i"]) * np.tanh(x_first["c"]),
+                     "the forget gate's bias b_f is missing": reference.sigmoid(gate["f"] - w["b_f"]) * c
+                     + i * np.tanh(gate["c"]),
+                     "the candidate goes through a sigmoid; it is tanh(W_c [h, x] + b_c)":
+                         f * c + i * reference.sigmoid(gate["c"]),
+                     "the old cell state is not kept: c_new = f * c + i * candidate": i * np.tanh(gate["c"])})
     expect_close(data["h_new"], h_ref, "h_new (h_new = o * tanh(c_new))")
 
 
