@@ -177,4 +177,4 @@ def _train_step_judge(spec, data, epsilon=1e-6):
 train_step = define("train_step", "train_step", _train_step_inputs, probes.train_step, _train_step_judge,
                     "Lesson 04: ``make_train_step(model, optimizer)(x, y)`` returns the loss of the batch "
                     "before the update and moves every weight by one optimizer step against its gradient "
-                    "(plain SGD on a tiny model).")
+                    "(plain SGD on a tiny model), calling the model with training=True.")

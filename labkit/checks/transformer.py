@@ -116,4 +116,5 @@ multi_head_self_attention = define(
 transformer_block = define(
     "transformer_block", "TransformerBlock", _block_inputs, probes.transformer_block, _block_judge,
     "``block_class(num_heads, feed_forward_units)(x, attention_mask=None)``: x + attention -> LayerNorm -> x "
-    "+ feed-forward -> LayerNorm, with masked keys ignored.")
+    "+ feed-forward -> LayerNorm (a norm each), with masked keys ignored and dropout on the sub-layers' "
+    "outputs only.")
