@@ -11,6 +11,8 @@
                            [--memory-gb G] [--all-cells]
     python -m labkit grade PATH... --out DIR [--lesson NN] [--jobs N] [--roster CSV] [--scheduler ADDRESS]
                            [--format csv|gradescope|json] [--force]     a class (labkit.grading.batch)
+    python -m labkit grade PATH... --out DIR --canvas GRADEBOOK.csv|--moodle GRADES.csv [--assignment NAME]
+                           [--missing blank|zero]   the class's points for the LMS (labkit.course.gradebook)
 """
 
 from labkit.files import write_text_atomically
@@ -57,6 +59,15 @@ def main(argv=None):
     sub.add_argument("--timeout", type=float, default=1800, help="seconds for the whole run (default 1800)")
     sub.add_argument("--all-cells", action="store_true",
                      help="also run the cells after the last self-check (they cannot change the grade)")
+    lms = sub.add_mutually_exclusive_group()
+    lms.add_argument("--canvas", type=Path, metavar="GRADEBOOK.csv",
+                     help="with --out: Canvas's gradebook export, filled in as DIR/canvas_import.csv")
+    lms.add_argument("--moodle", type=Path, metavar="GRADES.csv",
+                     help="with --out: Moodle's grade export, for DIR/moodle_import.csv")
+    sub.add_argument("--assignment", metavar="NAME", help="the lesson's column in --canvas/--moodle: its "
+                     "header, title or Canvas id (default: the one titled as the lesson, else a new column)")
+    sub.add_argument("--missing", metavar="blank|zero", help="a student with no submission: the cell left as "
+                     "exported (blank, the default) or 0")
     args = parser.parse_args(argv)
 
     from labkit import assign, grading, notebooks
@@ -121,20 +132,26 @@ def _grade(args, grading):
     if args.out is None:
         if len(args.paths) != 1 or Path(args.paths[0]).is_dir():
             raise ValueError("--out: needed to grade more than one submission (a folder for grades.csv)")
+        if args.canvas or args.moodle:
+            raise ValueError(f"--{'canvas' if args.canvas else 'moodle'}: needs --out DIR (a class to grade)")
         report = grading.grade(args.paths[0], lesson=args.lesson, limits=limits, **options)
         print(report.table())
         if args.json:
             write_text_atomically(args.json, report.to_json())
         return
+    from labkit.course import gradebook
     from labkit.grading import batch
 
     roster = batch.read_roster(args.roster) if args.roster else None
     submissions = batch.collect(args.paths, roster)
     lesson = batch.class_lesson(submissions, args.lesson)
+    book = gradebook.from_arguments(args, lesson, submissions)  # None without --canvas or --moodle
     rows = batch.grade_class(submissions, lesson, args.out, jobs=args.jobs, scheduler=args.scheduler,
                              formats=(args.format,), force=args.force, limits=limits, options=options)
     graded = [row for row in rows.values() if "max_points" in row]
     print(f"{len(rows)} submissions ({len(rows) - len(graded)} not gradable) -> {args.out / 'grades.csv'}")
+    if book is not None:
+        print(gradebook.write(args.out, book, rows), end="")
 
 
 if __name__ == "__main__":
