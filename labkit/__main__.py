@@ -13,6 +13,8 @@
                            [--format csv|gradescope|json] [--force]     a class (labkit.grading.batch)
     python -m labkit grade PATH... --out DIR --canvas GRADEBOOK.csv|--moodle GRADES.csv [--assignment NAME]
                            [--missing blank|zero]   the class's points for the LMS (labkit.course.gradebook)
+    python -m labkit autograder NN --out autograder.zip [--visibility V] [--memory-gb G] [--cell-timeout S]
+                           [--timeout S]                   Gradescope's autograder (labkit.course.autograder)
 """
 
 from labkit.files import write_text_atomically
@@ -68,6 +70,14 @@ def main(argv=None):
                      "header, title or Canvas id (default: the one titled as the lesson, else a new column)")
     sub.add_argument("--missing", metavar="blank|zero", help="a student with no submission: the cell left as "
                      "exported (blank, the default) or 0")
+    sub = commands.add_parser("autograder", help="Gradescope's autograder zip for a lesson")
+    sub.add_argument("lesson", help="the lesson it grades (01, 02, ..., or a lesson's .ipynb path)")
+    sub.add_argument("--out", type=Path, required=True, help="the zip to write (autograder.zip)")
+    sub.add_argument("--visibility", default="visible", help="when students see each exercise's result on "
+                     "Gradescope: visible (default), hidden, after_due_date or after_published")
+    sub.add_argument("--memory-gb", type=float, default=4, help="memory a submission may use (default 4)")
+    sub.add_argument("--cell-timeout", type=float, default=300, help="seconds per cell (default 300)")
+    sub.add_argument("--timeout", type=float, default=1800, help="seconds for the whole run (default 1800)")
     args = parser.parse_args(argv)
 
     from labkit import assign, grading, notebooks
@@ -84,6 +94,8 @@ def main(argv=None):
                 print(f"wrote {path}")
         if args.command == "grade":
             _grade(args, grading)
+        if args.command == "autograder":
+            _autograder(args)
         for path in getattr(args, "notebooks", []):
             if args.command == "colab":
                 print(f"{path}: {'links and Colab setup written' if _colab(path) else 'already up to date'}")
@@ -119,6 +131,17 @@ def _results(rewrite):
         return
     changed = readme.rewrite()
     print(f"README.md: rewrote {', '.join(changed)}" if changed else "README.md: already up to date")
+
+
+def _autograder(args):
+    from labkit.course import autograder
+    from labkit.grading import release
+
+    lesson = release.find_lesson(args.lesson, {}, args.lesson)
+    settings = autograder.build(lesson, args.out, visibility=args.visibility, memory_gb=args.memory_gb,
+                                cell_timeout=args.cell_timeout, total_timeout=args.timeout)
+    print(f"wrote {args.out}: {lesson.stem}, {settings['exercises']} exercises worth {settings['points']:g} "
+          f"points (give the Gradescope assignment's autograder as many), results {args.visibility}")
 
 
 def _grade(args, grading):

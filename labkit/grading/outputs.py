@@ -82,13 +82,23 @@ def row(student, submission, report=None, error=""):
             **{f"exercise_{g['number']}": g["points"] for g in report["exercises"]}}
 
 
-def gradescope(report):
-    """Gradescope's autograder ``results.json`` for a report (a dict)."""
+GRADESCOPE_VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")  # Gradescope's words
+
+
+def gradescope(report, visibility="visible"):
+    """Gradescope's autograder ``results.json`` for a report (a dict): a test per exercise, each
+    with its status, the check's message and ``visibility`` (one of ``GRADESCOPE_VISIBILITIES``).
+    ``max_score`` at the top is labkit's (the lesson's points); Gradescope's spec has none there."""
     tests = [{"name": f"Exercise {g['number']} ({g['check']})", "score": g["points"],
-              "max_score": g["max_points"], "output": _said(g) or g["status"], "visibility": "visible"}
+              "max_score": g["max_points"], "status": "passed" if g["status"] == "passed" else "failed",
+              "output": _said(g) or g["status"], "visibility": visibility}
              for g in report["exercises"]]
-    return {"score": report["points"], "max_score": report["max_points"], "tests": tests,
-            "output": f"{report['score']:.0f}% on {report['lesson']}"}
+    output = f"{report['score']:.0f}% on {report['lesson']}"
+    if report["changed_cells_named"]:
+        output += (". Only the code written in place of each exercise is graded; these cells, changed "
+                   f"outside the exercises, were ignored: {'; '.join(report['changed_cells_named'])}")
+    return {"score": report["points"], "max_score": report["max_points"],
+            "execution_time": round(report["seconds"]), "output": output, "tests": tests}
 
 
 def _said(g):
