@@ -12,7 +12,8 @@ Each submission is one job, the same on both executors (``concurrent.futures``):
 of ``--jobs`` processes, each kernel's threads capped at cores / jobs, or a ``dask.distributed``
 client's executor. The job carries the submission's and the lesson's text, so a remote worker
 needs only this package installed. Results come back here and are written atomically as they
-arrive; ``grades.csv`` is rewritten after each. A submission whose report is already in
+arrive; ``grades.csv`` is rewritten after each, and at the end ``class.html`` and ``class.json``
+summarise the class (:mod:`labkit.course.class_report`). A submission whose report is already in
 ``DIR/reports`` with the same content hash is not graded again (``--force`` regrades), so an
 interrupted batch resumes where it stopped. A submission that cannot be graded gets a row with
 its one-line error; it never stops the batch. So do a student id that cannot name a file in DIR
@@ -198,6 +199,7 @@ def grade_class(submissions, lesson, out, *, jobs=1, scheduler=None, formats=("c
                 limits=None, options=None, progress=True):
     """Grade ``submissions`` against ``lesson`` (a path) into ``out``; returns the grades.csv rows."""
     from labkit import assign, notebooks
+    from labkit.course import class_report
 
     from tqdm.auto import tqdm
 
@@ -247,4 +249,5 @@ def grade_class(submissions, lesson, out, *, jobs=1, scheduler=None, formats=("c
     if "json" in formats:
         ordered = sorted(rows.values(), key=lambda r: r["student"])
         write_text_atomically(out / "grades.json", json.dumps(ordered, indent=1) + "\n")
+    class_report.write(out, rows.values(), exercises, Path(lesson).stem)
     return rows
