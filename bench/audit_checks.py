@@ -59,7 +59,7 @@ def exercise_plan(path, count, seed, only=None):
         mutants = [*check_slips.slips(path.stem, exercise.number, sources),
                    *check_mutants.generate(sources, count, seed=f"{seed}:{path.stem}:{exercise.number}")]
         plans.append({"exercise": exercise, "check": check, "indents": indents, "sources": sources,
-                      "mutants": mutants, "names": audit_report.names_to_load(nb, check.arguments)})
+                      "mutants": mutants, "names": notebooks.names_to_load(nb, check.arguments)})
     return nb, plans
 
 

@@ -18,6 +18,7 @@ from labkit.files import write_text_atomically
 import ast
 import json
 import linecache
+import symtable
 from pathlib import Path
 
 PIN_MARK = "NBVAL_CHECK_OUTPUT"
@@ -189,3 +190,58 @@ def load_definitions(notebook, names):
     namespace = {"__name__": f"lesson_{notebook_path(notebook).stem}"}
     exec(compile(source, filename, "exec"), namespace)  # noqa: S102
     return {name: namespace[name] for name in names}
+
+
+def _top_level(nb):
+    """name -> the top-level statements of the lesson that define it (defs, classes, plain assignments)."""
+    defined = {}
+    for cell in nb["cells"]:
+        if cell.get("cell_type") != "code":
+            continue
+        source = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                           for line in cell_source(cell).splitlines())
+        try:
+            body = ast.parse(source).body
+        except SyntaxError:
+            continue
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                defined.setdefault(node.name, []).append(node)
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    for element in target.elts if isinstance(target, ast.Tuple) else [target]:
+                        if isinstance(element, ast.Name):
+                            defined.setdefault(element.id, []).append(node)
+    return defined
+
+
+def _globals_read(node):
+    """The global names a statement reads (its own scope and every function and class inside it)."""
+    found = set()
+
+    def walk(table):
+        for symbol in table.get_symbols():
+            module = table.get_type() == "module"
+            if symbol.is_referenced() and (module or symbol.is_global()):
+                found.add(symbol.get_name())
+        for child in table.get_children():
+            walk(child)
+
+    walk(symtable.symtable(ast.unparse(node), "<statement>", "exec"))
+    return found
+
+
+def names_to_load(nb, arguments):
+    """The lesson's top-level names the check's arguments need, with what they read, transitively
+    (``classifier`` reads ``SEED`` and ``MAX_TOKENS``; ``DecoderBlock`` reads ``CausalSelfAttention``)."""
+    defined = _top_level(nb)
+    todo = [n.id for n in ast.walk(ast.parse(arguments or "None")) if isinstance(n, ast.Name)]
+    wanted = []
+    while todo:
+        name = todo.pop(0)
+        if name in wanted or name not in defined:
+            continue
+        wanted.append(name)
+        for node in defined[name]:
+            todo += sorted(_globals_read(node))
+    return wanted

@@ -2,7 +2,7 @@
 parse, differ from the original and from each other, are the same for the same seed, and their diffs
 show the change. No lesson runs here."""
 
-from labkit import config
+from labkit import config, notebooks
 
 import ast
 import importlib.util
@@ -78,7 +78,7 @@ def test_the_report_finds_the_names_a_check_needs_and_how_a_lesson_run_ended():
                         code("checks.solve_check(solve)"),
                         code("print('later')", [{"output_type": "stream", "name": "stdout",
                                                  "text": "[FAIL] x: y\n"}])]}
-    assert sorted(audit_report.names_to_load(lesson, "solve")) == ["SEED", "SIZE", "helper", "solve"]
+    assert sorted(notebooks.names_to_load(lesson, "solve")) == ["SEED", "SIZE", "helper", "solve"]
     broke = {"status": "broke", "cell": 4, "error": "[FAIL] x: y"}
     assert audit_report.classify(lesson, check_cell=2) == broke
     lesson["cells"][3]["outputs"] = [{"output_type": "error", "ename": "AssertionError", "evalue": "a\nb"}]

@@ -3,6 +3,7 @@ a one-line hint; the references the judges use agree with Keras' AdditiveAttenti
 exhaustive search over every caption."""
 
 from labkit import checks, notebooks
+from labkit.answers import captioning as answers
 from labkit.checks import captioning
 from labkit.datasets.digit_strips import END, PAD, START
 from labkit.probes.captioning import ToyCaptioner
@@ -113,7 +114,7 @@ def test_the_additive_reference_is_keras_additive_attention_on_projected_queries
     rng = np.random.default_rng(0)
     states, features = rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 7, 5))
     w_query, w_key, v = rng.normal(size=(4, 6)), rng.normal(size=(5, 6)), rng.normal(size=6)
-    context, weights = captioning.reference_additive_attention(states, features, w_query, w_key, v)
+    context, weights = answers.reference_additive_attention(states, features, w_query, w_key, v)
     layer = keras.layers.AdditiveAttention(use_scale=True)
     queries, keys = (a.astype("float32") for a in (states @ w_query, features @ w_key))
     layer([queries, features.astype("float32"), keys])
@@ -124,22 +125,22 @@ def test_the_additive_reference_is_keras_additive_attention_on_projected_queries
 
 
 def test_a_beam_as_wide_as_every_caption_finds_the_most_likely_one_and_width_one_is_greedy():
-    model = ToyCaptioner(*captioning.toy_captioner_arrays(np.random.default_rng(1), n=6, words=3, length=3))
+    model = ToyCaptioner(*answers.toy_captioner_arrays(np.random.default_rng(1), n=6, words=3, length=3))
     tokens = [END, *range(END + 1, model.vocabulary)]
     every = [c for c in itertools.product(tokens, repeat=3)]
     captions = np.array([[t if END not in c[:i] else PAD for i, t in enumerate(c)] for c in every])
     captions = np.unique(captions, axis=0)  # (m, 3): everything after END is PAD
     scores = np.stack([captioning._caption_scores(model, np.repeat(c[None], 6, axis=0)) for c in captions])
     best = captions[np.argmax(scores, axis=0)]  # (6, 3)
-    assert np.array_equal(captioning.reference_beam_search(model, 6, 3, len(captions)), best)
-    greedy = captioning.reference_greedy(model, 6, 3)
-    assert np.array_equal(captioning.reference_beam_search(model, 6, 3, 1), greedy)
-    wider = captioning._caption_scores(model, captioning.reference_beam_search(model, 6, 3, 3))
+    assert np.array_equal(answers.reference_beam_search(model, 6, 3, len(captions)), best)
+    greedy = answers.reference_greedy(model, 6, 3)
+    assert np.array_equal(answers.reference_beam_search(model, 6, 3, 1), greedy)
+    wider = captioning._caption_scores(model, answers.reference_beam_search(model, 6, 3, 3))
     assert np.all(wider >= captioning._caption_scores(model, greedy) - 1e-9)
 
 
 def test_the_toy_model_says_in_one_line_what_prefixes_it_expects():
-    model = ToyCaptioner(*captioning.toy_captioner_arrays(np.random.default_rng(2), n=3, words=4, length=4))
+    model = ToyCaptioner(*answers.toy_captioner_arrays(np.random.default_rng(2), n=3, words=4, length=4))
     with pytest.raises(ValueError, match=r"^next_log_probs: expected prefixes \(n=3, \.\.\., t\) int, each "):
         model(np.full((3, 1), END))
     log_probs = model(np.full((3, 2, 1), START))  # (n, beams, V)

@@ -4,8 +4,9 @@ degenerate and special-cased answers fail; the judge refuses data a probe would 
 The NumPy references the judges use are compared with Keras' own layers and GradientTape."""
 
 from labkit import assign, checks, config, notebooks, probes
-from labkit.checks import probe, reference
-from labkit.checks.training import bptt_input_gradients
+from labkit.answers import reference
+from labkit.answers.training import bptt_input_gradients
+from labkit.checks import probe
 from labkit.grading import release
 
 import numpy as np
@@ -147,9 +148,19 @@ def test_the_numpy_references_equal_keras_and_the_tape():
     assert np.max(np.abs(by_hand - tape.gradient(loss, inputs).numpy())) < 1e-10
 
 
-def test_the_standardize_reference_gives_the_hand_written_tokens():
-    from labkit.checks.classifiers import STANDARDIZE_CASES, standardize_tokens
+STANDARDIZE_CASES = (  # (visible tweet, its tokens after standardize + whitespace split), by hand
+    ("Great flight!!", ["great", "flight", "!", "!"]),
+    ("@United where is my bag?", ["@", "united", "where", "is", "my", "bag", "?"]),
+    ("Loving it #happy https://t.co/Ab3x", ["loving", "it", "#", "happy", "http"]),
+    ("Not bad, at all. (really)", ["not", "bad", "at", "all", "really"]),
+    ('"Delayed" again: 3-4 hours/day *sigh*', ["delayed", "again", "3", "4", "hours", "day", "sigh"]),
+)
 
+
+def test_the_standardize_reference_gives_the_hand_written_tokens():
+    from labkit.answers.classifiers import VISIBLE_TWEETS, standardize_tokens
+
+    assert VISIBLE_TWEETS == tuple(tweet for tweet, _ in STANDARDIZE_CASES)
     assert all(standardize_tokens(tweet) == tokens for tweet, tokens in STANDARDIZE_CASES)
 
 

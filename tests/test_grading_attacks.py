@@ -14,6 +14,7 @@ when the probe calls it, inside the probe's own frame.
 """
 
 from labkit import checks, notebooks
+from labkit.answers import REGISTRY as ANSWERS
 from labkit.checks import probe
 from labkit.checks.core import Check, Spec
 from labkit.grading import batch
@@ -46,12 +47,12 @@ def _assert_only_the_attack_fails(report):
 
 KEY_IMPORT = """
 import numpy as np
-from labkit.checks import reference  # the judges' NumPy solutions
+from labkit.answers import reference  # the judges' NumPy solutions
 per_step = reference.cross_entropy(y_ids, logits.astype("float64"))
 return float((per_step * step_mask).sum(axis=1).mean())
 """
 KEY_READ = """
-source = open(__import__("labkit").__file__.replace("__init__.py", "checks/reference.py")).read()
+source = open(__import__("labkit").__file__.replace("__init__.py", "answers/reference.py")).read()
 namespace = {}
 exec(source, namespace)
 per_step = namespace["cross_entropy"](y_ids, logits.astype("float64"))
@@ -131,15 +132,16 @@ def test_the_judge_reads_no_member_past_the_cap_and_runs_under_a_time_and_memory
     good = tmp_path / "good.npz"
     np.savez(good, y=np.zeros(3))
 
-    def slow(spec, data):
+    def slow(expected, data):
         while True:
             pass
 
-    def greedy(spec, data):
+    def greedy(expected, data):
         return np.ones(2**33, dtype=np.uint8)  # 8 GiB
 
-    for name, judge in (("slow", slow), ("greedy", greedy)):
-        monkeypatch.setitem(checks.REGISTRY, name, Check(name, name, None, None, judge))
+    for name, compare in (("slow", slow), ("greedy", greedy)):
+        monkeypatch.setitem(checks.REGISTRY, name, Check(name, name, None, compare))
+        monkeypatch.setitem(ANSWERS, name, (lambda spec: None, lambda spec: None))
     took = probe.judged("slow", Spec(), str(good), seconds=2)
     assert took == (False, "judging the check's data took over 2 s", 0.0)
     assert probe.judged("greedy", Spec(), str(good), memory_bytes=2**30) == (

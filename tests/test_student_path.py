@@ -7,7 +7,6 @@ from labkit import assign, checks, config, notebooks
 from labkit.grading.release import check_of
 
 import ast
-import importlib.util
 import json
 import textwrap
 
@@ -46,14 +45,6 @@ def test_every_exercise_has_a_typical_wrong_answer_that_fails_with_its_hint():
                         f"'fails' fixture or matches '[FAIL] <name>: ', and calls checks.<key>): {missing}"
 
 
-def _names_to_load():
-    path = config.REPO_ROOT / "bench" / "audit_report.py"
-    spec = importlib.util.spec_from_file_location("audit_report", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.names_to_load
-
-
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_an_error_inside_an_exercise_names_the_students_line(lesson, tmp_path, capsys):
     """The first exercise whose answer runs inside a function (so the check, not the cell, meets the
@@ -68,7 +59,7 @@ def test_an_error_inside_an_exercise_names_the_students_line(lesson, tmp_path, c
     cell["source"] = "\n".join(assign.replace_regions(lines, exercise, regions)[0])
     copy = tmp_path / lesson
     copy.write_text(json.dumps(nb))
-    namespace = notebooks.load_definitions(str(copy), _names_to_load()(nb, check.arguments))
+    namespace = notebooks.load_definitions(str(copy), notebooks.names_to_load(nb, check.arguments))
     result = checks.REGISTRY[check.key](*eval(f"[{check.arguments}]", {}, namespace))  # noqa: S307
     out = capsys.readouterr().out
     assert not result and "NameError" in out and f": {SLIP.split('  #')[0]}" in out, \

@@ -1,10 +1,12 @@
 """Student self-checks: ``[PASS] name`` or ``[FAIL] name: what is wrong and how to fix it``.
 
-A check never shows a raw traceback. Each exercise's check is inputs (drawn from a seed), a
-probe (:mod:`labkit.probes`: runs the student's code on them, returns plain arrays) and a judge
-(re-computes the reference in NumPy and decides); see :mod:`labkit.checks.core`. In a lesson all
-run in the kernel; when grading, only the probe does, and this package is outside the kernel's
-view (:mod:`labkit.grading`). Every check is importable from ``labkit.checks``:
+A check never shows a raw traceback. Each exercise's check is inputs and expected values (drawn
+from a seed by :mod:`labkit.answers`, or stored in a student release: :mod:`labkit.checks.tables`),
+a probe (:mod:`labkit.probes`: runs the student's code on the inputs, returns plain arrays) and a
+comparison here, which holds no reference, only the comparisons and their hints; see
+:mod:`labkit.checks.core`. In a lesson all run in the kernel; when grading, only the probe does,
+and this package is outside the kernel's view (:mod:`labkit.grading`). Every check is importable
+from ``labkit.checks``:
 
 - ``core``: :func:`check`, :func:`expect`, :func:`expect_shape`, :func:`expect_close`, :class:`Spec`.
 - ``recurrent``: ``rnn_cell``, ``rnn_unroll`` (lesson 01), ``lstm_cell``, ``lstm_unroll`` (lesson 02).
@@ -16,7 +18,7 @@ view (:mod:`labkit.grading`). Every check is importable from ``labkit.checks``:
 - ``forecasting``: lesson 06's ``make_windows``, ``sequence_mse``, ``linear_ar``, ``rollout``.
 - ``decoder``: lesson 07's ``causal_mask``, ``cached_attention``, ``decoder_block``.
 - ``captioning``: lesson 08's ``image_to_state``, ``greedy_captions``, ``beam_search``, ``column_attention``.
-- ``reference``: the NumPy references the judges use; ``probe``: the grader's side of a probe.
+- ``tables``: where inputs and expected values come from; ``probe``: the grader's side of a probe.
 """
 
 from labkit.checks.attention import luong_attention, positional_encoding, scaled_dot_product_attention
@@ -36,12 +38,11 @@ from labkit.checks.core import (
 from labkit.checks.decoder import cached_attention, causal_mask, decoder_block
 from labkit.checks.forecasting import linear_ar, make_windows, rollout, sequence_mse
 from labkit.checks.recurrent import lstm_cell, lstm_unroll, rnn_cell, rnn_unroll
-from labkit.checks.reference import LSTM_GATES
 from labkit.checks.sampling import sample_step
 from labkit.checks.training import input_gradients, next_char_loss, sequence_loss, train_step
 from labkit.checks.transformer import multi_head_self_attention, transformer_block
 
-__all__ = ["Check", "CheckFailed", "CheckResult", "LSTM_GATES", "REGISTRY", "Spec", "average_ensemble",
+__all__ = ["Check", "CheckFailed", "CheckResult", "REGISTRY", "Spec", "average_ensemble",
            "beam_search", "cached_attention", "causal_mask", "check", "column_attention", "decoder_block",
            "expect", "expect_close", "expect_shape", "greedy_captions", "image_to_state", "input_gradients",
            "linear_ar", "lstm_cell", "lstm_unroll", "luong_attention", "make_windows",

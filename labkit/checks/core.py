@@ -4,13 +4,16 @@
 
 An exercise's check is a :class:`Check`, made of three parts:
 
-- the **inputs** ``inputs(spec) -> given`` draw what the student's code is run on (sizes,
-  weights, sequences: arrays, numbers and text) from a :class:`Spec`;
+- the **inputs** ``given`` the student's code is run on (sizes, weights, sequences: arrays,
+  numbers and text), and the **expected** values the judge compares with (the reference's
+  outputs, and what each typical slip would compute), both drawn from a :class:`Spec` by
+  :mod:`labkit.answers` in the course checkout, or read from the tables a student release
+  stores for the lesson's own inputs (:mod:`labkit.checks.tables`);
 - the **probe** ``probe(given, *objects) -> {name: array}`` (in :mod:`labkit.probes`) calls the
   student's code (the objects the lesson passes: a class, a function, a model) on ``given``
   and returns plain arrays, nothing callable;
-- the **judge** ``judge(spec, data)`` draws the same inputs from ``spec`` on its own, computes
-  the reference in NumPy and raises :class:`CheckFailed` with a one-line hint.
+- the **comparison** ``compare(expected, data)`` in this package: it holds no reference, only
+  the comparisons and their hints, and raises :class:`CheckFailed` with a one-line hint.
 
 In a lesson, ``checks.rnn_cell(MyRNNCell)`` runs all three in the kernel on the visible inputs
 and prints ``[PASS] MyRNNCell`` or ``[FAIL] MyRNNCell: what to fix``. When grading, the grader
@@ -19,6 +22,7 @@ arrays, where only the probe runs (:func:`labkit.probes.run`), and judges the ar
 back in its own process (:mod:`labkit.checks.probe`). The kernel cannot read this package.
 """
 
+from labkit.checks import tables
 from labkit.probes.base import (  # re-exported: the checks' vocabulary
     CheckFailed,
     expect,
@@ -134,10 +138,17 @@ class Check:
 
     key: str
     name: str
-    inputs: object  # inputs(spec) -> what the probe is given (arrays, numbers, text)
     probe: object  # probe(given, *objects) -> {name: array}, in labkit.probes
-    judge: object  # judge(spec, data): draws the same inputs, raises CheckFailed
+    compare: object  # compare(expected, data): raises CheckFailed
     doc: str = ""
+
+    def inputs(self, spec):
+        """What the probe is given for ``spec`` (arrays, numbers, text)."""
+        return tables.given(self.key, spec)
+
+    def judge(self, spec, data):
+        """Raise :class:`CheckFailed` unless the probe's ``data`` is right for ``spec``."""
+        self.compare(tables.expected(self.key, spec), data)
 
     def __call__(self, *objects, seed=0, **sizes):
         """The lesson's self-check: inputs, probe and judge here, on the visible inputs."""
@@ -146,9 +157,9 @@ class Check:
                         objects[0] if objects else None)
 
 
-def define(key, name, inputs, probe, judge, doc):
+def define(key, name, probe, compare, doc):
     """Register and return the :class:`Check` ``labkit.checks.<key>``; ``doc`` says what it checks."""
-    REGISTRY[key] = Check(key, name, inputs, probe, judge, doc)
+    REGISTRY[key] = Check(key, name, probe, compare, doc)
     return REGISTRY[key]
 
 

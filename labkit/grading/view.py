@@ -5,8 +5,9 @@ command line that builds a private file system of exactly those.
     command = view.bubblewrap(paths, scratch, uid) + ["--", python, ...]
 
 The list holds the Python environment (its prefixes and site-packages), labkit without the
-packages a kernel must not read (:data:`HIDDEN`: the judges, their input generators and the
-references in ``labkit/checks``; the grader in ``labkit/grading``), the system's libraries and
+packages a kernel must not read (:data:`HIDDEN`: the right answers, input generators and
+references in ``labkit/answers``; the comparisons in ``labkit/checks``; the grader in
+``labkit/grading``; the instructor's course kit in ``labkit/course``), the system's libraries and
 programs (``/usr`` and its links), and a few files of ``/etc`` that programs read at start.
 Not in it: the course checkout (solutions, history), other checkouts, home folders, ``/tmp``
 (other jobs' scratch folders), ``/etc/shadow`` and the rest of ``/etc``, and every socket outside
@@ -21,7 +22,7 @@ import shutil
 import sys
 from pathlib import Path
 
-HIDDEN = ("checks", "grading")
+HIDDEN = ("answers", "checks", "course", "grading")
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf", "passwd", "group",
        "hosts", "host.conf", "os-release", "mime.types", "fonts")

@@ -1,7 +1,7 @@
 """NumPy references the judges compare against: the lecture's cells and Keras' own layers,
 written out in float64 so that a judge needs neither TensorFlow nor the student's kernel.
 
-Each is tested against Keras' own layer or ``tf.GradientTape`` in ``tests/test_checks_reference.py``.
+Each is tested against Keras' own layer or ``tf.GradientTape`` in ``tests/test_checks_grading.py``.
 """
 
 import numpy as np
