@@ -1,13 +1,13 @@
 # Sequence Modeling Labs — one entry point for students, instructors and CI.
 #
 #   make lab       create/refresh .venv, open JupyterLab on notebooks/
-#   make test      create/refresh .venv, lint, unit tests, every notebook in fast mode (nbval)
+#   make test      create/refresh .venv, lint, unit tests, every notebook in fast mode (nbval), make docs
 #   make results   every notebook in full mode -> results/*.json, then rewrite the README tables
 #   make bench     the ratio benchmarks in bench/ (each ratio measured in one run)
 #   make audit-claims  every lesson 5 times in fast mode (2 beside a CPU-heavy process): each claim's margin
 #   make pin       re-execute notebooks (fast mode), keep only the outputs of pinned cells
 #   make student   regenerate notebooks/student/ from the lessons (exercises blanked)
-#   make site      every lesson with its outputs as HTML in build/site/ (index.html)
+#   make docs      the site into build/docs/ (index.html): lessons with their outputs, guides, results, API
 #   make test-browser  JupyterLab in headless Chromium runs lessons 01 and 04 (part of make test)
 #   make test-install  labkit[lessons] into a venv that has the full tensorflow wheel (downloads it)
 #   make clean     remove build outputs and caches (keeps .venv)
@@ -33,7 +33,7 @@ TEST_JOBS ?= 2
 CORES := $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 TEST_THREADS := $(shell echo $$(( $(CORES) / $(TEST_JOBS) > 0 ? $(CORES) / $(TEST_JOBS) : 1 )))
 
-.PHONY: lab test test-browser test-install results bench audit-claims pin student site clean venv
+.PHONY: lab test test-browser test-install results bench audit-claims pin student docs clean venv
 
 venv: $(STAMP)
 
@@ -54,6 +54,7 @@ test: $(STAMP)
 		TF_NUM_INTEROP_THREADS=$(TEST_THREADS) $(BIN)/python -m pytest -p no:cacheprovider \
 		-n $(TEST_JOBS) --dist loadfile -rs tests notebooks \
 		--ignore=notebooks/student --nbval-lax --nbval-current-env --nbval-cell-timeout=900
+	$(BIN)/python -m labkit docs
 
 test-install: $(STAMP)
 	LABKIT_TEST_INSTALL=1 $(BIN)/python -m pytest -p no:cacheprovider -rs tests/test_install.py
@@ -81,8 +82,10 @@ audit-claims: $(STAMP)
 pin: $(STAMP)
 	LABKIT_FAST=1 $(BIN)/python -m labkit pin $(NOTEBOOKS)
 
-site: $(STAMP)
-	$(BIN)/python -m labkit site --executed build/executed
+# Sphinx + MyST-NB, warnings as errors, every link and image checked (labkit/docs.py); never executes a
+# lesson: the full-mode runs make results leaves in build/executed when there, else the notebooks as stored.
+docs: $(STAMP)
+	$(BIN)/python -m labkit docs
 
 student: $(STAMP)
 	$(BIN)/python -m labkit assign $(NOTEBOOKS)

@@ -3,9 +3,9 @@
     python -m labkit strip notebooks/*.ipynb    clear outputs except pinned cells
     python -m labkit pin notebooks/*.ipynb      execute, keep only pinned cells' outputs
     python -m labkit execute --output-dir DIR notebooks/*.ipynb   execute, write them with outputs to DIR
-    python -m labkit results [--readme]         print the README's generated parts, or rewrite them
+    python -m labkit results [--readme]         print the generated parts (README, site), or rewrite README's
     python -m labkit assign notebooks/*.ipynb   write the student versions to notebooks/student/
-    python -m labkit site [--executed DIR]      the lessons with their outputs as HTML in build/site/
+    python -m labkit docs [--executed DIR] [--out DIR]   the site (docs/, lessons, API) into build/docs/
     python -m labkit colab notebooks/*.ipynb    write the Colab/Binder links and Colab's setup cell
     python -m labkit grade SUBMISSION.ipynb [--lesson NN] [--json OUT] [--cell-timeout S] [--timeout S]
                            [--memory-gb G] [--all-cells]
@@ -15,8 +15,6 @@
                            [--missing blank|zero]   the class's points for the LMS (labkit.course.gradebook)
     python -m labkit autograder NN --out autograder.zip [--visibility V] [--memory-gb G] [--cell-timeout S]
                            [--timeout S]                   Gradescope's autograder (labkit.course.autograder)
-    python -m labkit similarity PATH... --out DIR [--lesson NN] [--threshold T] [--top K]
-                           students' exercise code compared, pairs ranked (labkit.course.similarity)
 """
 
 from labkit.files import write_text_atomically
@@ -41,9 +39,10 @@ def main(argv=None):
     sub = commands.add_parser("results", help="the README's results and exercise tables, from the lessons "
                               "and results/*.json")
     sub.add_argument("--readme", action="store_true", help="rewrite them in README.md (between the markers)")
-    sub = commands.add_parser("site", help="render every lesson with its outputs into build/site/ (HTML)")
-    sub.add_argument("--executed", type=Path, help="take executed notebooks from here when there "
-                     "(make results writes build/executed); execute the others now")
+    sub = commands.add_parser("docs", help="build the site (docs/, the lessons, the API) into build/docs/")
+    sub.add_argument("--executed", type=Path, help="show the lessons executed here when there (default "
+                     "build/executed, which make results writes); the others as stored, never executed")
+    sub.add_argument("--out", type=Path, help="the site's folder (default build/docs)")
     sub = commands.add_parser("assign", help="write student versions (solutions blanked) to student/")
     sub.add_argument("lessons", nargs="+", help="paths to lesson .ipynb files")
     sub = commands.add_parser("grade", help="grade a submission, or a class's (with --out)")
@@ -80,13 +79,6 @@ def main(argv=None):
     sub.add_argument("--memory-gb", type=float, default=4, help="memory a submission may use (default 4)")
     sub.add_argument("--cell-timeout", type=float, default=300, help="seconds per cell (default 300)")
     sub.add_argument("--timeout", type=float, default=1800, help="seconds for the whole run (default 1800)")
-    sub = commands.add_parser("similarity", help="pairs of students ranked by their exercise code's overlap")
-    sub.add_argument("paths", nargs="+", metavar="PATH", help="submitted .ipynb files, or folders of them")
-    sub.add_argument("--out", type=Path, required=True, help="folder for similarity.html and similarity.json")
-    sub.add_argument("--lesson", help="the lesson they answer (01, 02, ...; default: the one most name)")
-    sub.add_argument("--threshold", type=float, help="overall score from which a pair is flagged and shown "
-                     "side by side (0 to 1; default: THRESHOLD in labkit/course/similarity.py)")
-    sub.add_argument("--top", type=int, help="pairs listed, highest first (default: TOP there)")
     args = parser.parse_args(argv)
 
     from labkit import assign, grading, notebooks
@@ -94,17 +86,17 @@ def main(argv=None):
     try:
         if args.command == "results":
             _results(args.readme)
-        if args.command == "site":
-            from labkit import site
+        if args.command == "docs":
+            from labkit import docs
 
-            print(f"wrote {site.build(executed_dir=args.executed)}")
+            out = args.out or docs.OUT
+            pages = docs.build(out, args.executed or docs.EXECUTED)
+            print(f"{len(pages)} pages, no warning, no broken link or image: {out / 'index.html'}")
         if args.command == "assign":
             for path in assign.assign(args.lessons):
                 print(f"wrote {path}")
         if args.command == "grade":
             _grade(args, grading)
-        if args.command == "similarity":
-            _similarity(args)
         if args.command == "autograder":
             _autograder(args)
         for path in getattr(args, "notebooks", []):
@@ -138,7 +130,7 @@ def _results(rewrite):
     from labkit import readme
 
     if not rewrite:
-        print("\n\n".join(make() for make in readme.PARTS.values()))
+        print("\n\n".join(make() for make in (*readme.PAGE_PARTS.values(), *readme.PARTS.values())))
         return
     changed = readme.rewrite()
     print(f"README.md: rewrote {', '.join(changed)}" if changed else "README.md: already up to date")
@@ -186,16 +178,6 @@ def _grade(args, grading):
     print(f"{len(rows)} submissions ({len(rows) - len(graded)} not gradable) -> {args.out / 'grades.csv'}")
     if book is not None:
         print(gradebook.write(args.out, book, rows), end="")
-
-
-def _similarity(args):
-    from labkit.course import similarity
-
-    chosen = {name: getattr(args, name) for name in ("threshold", "top") if getattr(args, name) is not None}
-    result = similarity.report(args.paths, args.out, args.lesson, **chosen)
-    print(f"{result['students']} students compared ({len(result['not_compared'])} not), "
-          f"{result['pairs_above_threshold']} pairs at or above {result['threshold']:g} -> "
-          f"{args.out / 'similarity.html'}")
 
 
 if __name__ == "__main__":

@@ -204,7 +204,7 @@ def attention(weights, inputs, outputs, *, title="Attention weights"):
 
 
 class LiveLoss:
-    """A loss curve that redraws in place while a notebook trains.
+    """A loss curve that redraws in place while a notebook trains::
 
         live = LiveLoss("MyRNN training", every=20)
         for step in range(n):

@@ -3,14 +3,16 @@
 - Lessons 01 and 04 (fast mode, in a scratch copy) run every cell through JupyterLab's own
   "Run All"; no cell may show an error or a stderr stream; widgets must render (lesson 04's
   temperature player); lesson 04 must show an audio player.
-- The notebooks JupyterLab saved are rendered into the lesson site (``labkit.site``); its index
-  and pages open in Chromium with every image loaded and lesson 04's audio player there.
+- The site (``labkit.docs``, as ``make docs`` builds it) is built with the notebooks JupyterLab saved
+  as those lessons' pages; its index, lesson 04's page, an API page and a search open in Chromium:
+  every image loaded, lesson 04's figures and audio player there, its exercises listed, the API's
+  functions shown, and the search finds the lessons.
 
 Needs Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them); skipped, saying so,
 where they are missing. ``make test-browser`` runs this file alone.
 """
 
-from labkit import config, site
+from labkit import config, docs
 
 import json
 import os
@@ -20,7 +22,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -165,21 +166,44 @@ def test_widgets_render_and_lesson_04_plays_its_tune(ran, browser):
     assert audio >= 1, "lesson 04 shows no audio player"
 
 
-def test_the_site_built_from_those_runs_shows_its_images_and_audio(ran, lab, browser):
+# What a page shows, as the browser sees it.
+_SEEN = """
+return {title: document.title, text: document.body.innerText,
+        images: Array.from(document.images).map(i => [i.complete && i.naturalWidth > 0, i.src.slice(0, 40)]),
+        audio: document.querySelectorAll('audio').length, links: document.querySelectorAll('a[href]').length,
+        functions: document.querySelectorAll('dl.py.function, dl.py.class').length,
+        found: document.querySelectorAll('#search-results li').length};
+"""
+
+
+def _open(browser, page):
+    browser.get(page)
+    _wait(lambda: browser.execute_script("return document.readyState") == "complete", 60, page)
+    seen = browser.execute_script(_SEEN)
+    assert seen["images"] == [] or all(ok for ok, _ in seen["images"]), f"{page}: images that did not load"
+    return seen
+
+
+def test_the_site_built_from_those_runs_shows_their_figures(ran, lab, browser):
     _, root = lab
     saved = root / "notebooks"
-    index = site.build([saved / f"{name}.ipynb" for name in LESSONS], out=root / "site", executed_dir=saved)
     for name in LESSONS:  # JupyterLab saved them with their outputs (the setup cell printed the banner)
         setup = next(c for c in json.loads((saved / f"{name}.ipynb").read_text())["cells"]
                      if "seed_everything" in "".join(c["source"]))
         assert setup["outputs"], name
-    browser.get(index.as_uri())
-    links = browser.execute_script("return Array.from(document.querySelectorAll('li > a')).map(a => a.href);")
-    assert [Path(link).stem for link in links] == list(LESSONS)
-    for link in links:
-        browser.get(link)
-        _wait(lambda: browser.execute_script("return document.readyState") == "complete", 60, link)
-        images = browser.execute_script("return Array.from(document.images).map("
-                                        "i => [i.complete && i.naturalWidth > 0, i.src.slice(0, 40)]);")
-        assert images and all(ok for ok, _ in images), f"{link}: images that did not load: {images}"
-    assert browser.execute_script("return document.querySelectorAll('audio').length") >= 1  # lesson 04
+    site = root / "site"
+    docs.build(site, executed=saved, lessons=[config.NOTEBOOKS_DIR / f"{name}.ipynb" for name in LESSONS])
+
+    index = _open(browser, (site / "index.html").as_uri())
+    assert "Sequence Modeling Labs" in index["title"], index["title"]
+    assert "For instructors" in index["text"], index["text"][:300]
+    lesson = _open(browser, (site / "lessons" / "04_music_generation.html").as_uri())
+    assert len(lesson["images"]) >= 2 and lesson["audio"] >= 1, lesson  # its plots and the tune it plays
+    assert "The student version's exercises (download it):" in lesson["text"]
+    api = _open(browser, (site / "api" / "labkit.html").as_uri())
+    assert api["functions"] >= 10 and "labkit.readme" in api["text"], api["text"][:300]
+    browser.get((site / "search.html").as_uri() + "?q=attention")
+    found = _wait(lambda: browser.execute_script(_SEEN)["found"], 60, "the search to find pages")
+    print(f"\nindex: {len(index['images'])} images, {index['links']} links; lesson 04: "
+          f"{len(lesson['images'])} images loaded, {lesson['audio']} audio players; API (labkit): "
+          f"{api['functions']} functions and classes; search 'attention': {found} pages")
