@@ -15,6 +15,8 @@
                            [--missing blank|zero]   the class's points for the LMS (labkit.course.gradebook)
     python -m labkit autograder NN --out autograder.zip [--visibility V] [--memory-gb G] [--cell-timeout S]
                            [--timeout S]                   Gradescope's autograder (labkit.course.autograder)
+    python -m labkit similarity PATH... --out DIR [--lesson NN] [--threshold T] [--top K]
+                           students' exercise code compared, pairs ranked (labkit.course.similarity)
 """
 
 from labkit.files import write_text_atomically
@@ -79,6 +81,13 @@ def main(argv=None):
     sub.add_argument("--memory-gb", type=float, default=4, help="memory a submission may use (default 4)")
     sub.add_argument("--cell-timeout", type=float, default=300, help="seconds per cell (default 300)")
     sub.add_argument("--timeout", type=float, default=1800, help="seconds for the whole run (default 1800)")
+    sub = commands.add_parser("similarity", help="pairs of students ranked by their exercise code's overlap")
+    sub.add_argument("paths", nargs="+", metavar="PATH", help="submitted .ipynb files, or folders of them")
+    sub.add_argument("--out", type=Path, required=True, help="folder for similarity.html and similarity.json")
+    sub.add_argument("--lesson", help="the lesson they answer (01, 02, ...; default: the one most name)")
+    sub.add_argument("--threshold", type=float, help="overall score from which a pair is flagged and shown "
+                     "side by side (0 to 1; default: THRESHOLD in labkit/course/similarity.py)")
+    sub.add_argument("--top", type=int, help="pairs listed, highest first (default: TOP there)")
     args = parser.parse_args(argv)
 
     from labkit import assign, grading, notebooks
@@ -97,6 +106,8 @@ def main(argv=None):
                 print(f"wrote {path}")
         if args.command == "grade":
             _grade(args, grading)
+        if args.command == "similarity":
+            _similarity(args)
         if args.command == "autograder":
             _autograder(args)
         for path in getattr(args, "notebooks", []):
@@ -178,6 +189,16 @@ def _grade(args, grading):
     print(f"{len(rows)} submissions ({len(rows) - len(graded)} not gradable) -> {args.out / 'grades.csv'}")
     if book is not None:
         print(gradebook.write(args.out, book, rows), end="")
+
+
+def _similarity(args):
+    from labkit.course import similarity
+
+    chosen = {name: getattr(args, name) for name in ("threshold", "top") if getattr(args, name) is not None}
+    result = similarity.report(args.paths, args.out, args.lesson, **chosen)
+    print(f"{result['students']} students compared ({len(result['not_compared'])} not), "
+          f"{result['pairs_above_threshold']} pairs at or above {result['threshold']:g} -> "
+          f"{args.out / 'similarity.html'}")
 
 
 if __name__ == "__main__":
