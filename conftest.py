@@ -30,3 +30,24 @@ def fails(capsys):
         assert hint in out, out
 
     return assert_failed
+
+
+# A Python that sees the student release's labkit, not the course's: the course is installed in
+# editable mode, whose import hook would find labkit.answers (and the rest) in the checkout.
+_RELEASE_SITE = '''import sys
+sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in type(f).__module__]
+'''
+
+
+@pytest.fixture(scope="session")
+def student_release(tmp_path_factory):
+    """(the release's folder, the environment variables of a Python that imports labkit from it)."""
+    from labkit.course import release
+
+    import os
+
+    root = tmp_path_factory.mktemp("release")
+    (root / "site").mkdir()
+    (root / "site" / "sitecustomize.py").write_text(_RELEASE_SITE)
+    folder = release.build(root / "students")
+    return folder, {"PYTHONPATH": os.pathsep.join([str(root / "site"), str(folder)])}

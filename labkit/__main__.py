@@ -15,6 +15,7 @@
                            [--missing blank|zero]   the class's points for the LMS (labkit.course.gradebook)
     python -m labkit autograder NN --out autograder.zip [--visibility V] [--memory-gb G] [--cell-timeout S]
                            [--timeout S]                   Gradescope's autograder (labkit.course.autograder)
+    python -m labkit release --out DIR [--through NN]   the students' folder, no answer in it
     python -m labkit similarity PATH... --out DIR [--lesson NN] [--threshold T] [--top K]
                            students' exercise code compared, pairs ranked (labkit.course.similarity)
 """
@@ -73,6 +74,10 @@ def main(argv=None):
                      "header, title or Canvas id (default: the one titled as the lesson, else a new column)")
     sub.add_argument("--missing", metavar="blank|zero", help="a student with no submission: the cell left as "
                      "exported (blank, the default) or 0")
+    sub = commands.add_parser("release", help="the folder students get: student notebooks, labkit without "
+                              "the answers, the self-checks' expected values as data")
+    sub.add_argument("--out", type=Path, required=True, help="the folder to write (must not exist yet)")
+    sub.add_argument("--through", help="release lessons 01 to this one only (default: all)")
     sub = commands.add_parser("autograder", help="Gradescope's autograder zip for a lesson")
     sub.add_argument("lesson", help="the lesson it grades (01, 02, ..., or a lesson's .ipynb path)")
     sub.add_argument("--out", type=Path, required=True, help="the zip to write (autograder.zip)")
@@ -106,6 +111,8 @@ def main(argv=None):
                 print(f"wrote {path}")
         if args.command == "grade":
             _grade(args, grading)
+        if args.command == "release":
+            _release(args)
         if args.command == "similarity":
             _similarity(args)
         if args.command == "autograder":
@@ -145,6 +152,16 @@ def _results(rewrite):
         return
     changed = readme.rewrite()
     print(f"README.md: rewrote {', '.join(changed)}" if changed else "README.md: already up to date")
+
+
+def _release(args):
+    from labkit.course import release
+
+    print(f"wrote {release.build(args.out, args.through)}")
+    found = release.handed_out_later(release.lessons(args.through))
+    for later, earlier, number in dict.fromkeys(found_line[:3] for found_line in found):
+        print(f"note: {later.stem} holds the answer to {earlier.stem}'s exercise {number} as code of its "
+              f"own: hand it out after {earlier.stem}'s deadline", file=sys.stderr)
 
 
 def _autograder(args):

@@ -1,7 +1,9 @@
 """What a student meets: "Run All" on every untouched student notebook, in a fresh kernel, runs to
 the end; its setup cell (the lesson's, unchanged) writes nothing to stderr; it
 prints one verdict per exercise and says "[SKIPPED] ... needs Exercise N" where a cell waits for
-an exercise (no traceback). Fast mode, in a scratch LABKIT_ROOT: nothing of the checkout is touched.
+an exercise (no traceback). The notebooks run where students have them: in the student release
+(``python -m labkit release``), whose labkit has no answers (the ``student_release`` fixture). Fast
+mode, in a scratch LABKIT_ROOT: nothing of the checkout is touched.
 """
 
 from labkit import assign, config, notebooks
@@ -17,8 +19,10 @@ _ids = {"ids": lambda path: path.stem}
 
 
 @pytest.fixture
-def student_kernel_env(monkeypatch, tmp_path):
-    """A fresh kernel as a student's: fast mode, TensorFlow's log level left to labkit, a scratch root."""
+def student_kernel_env(monkeypatch, tmp_path, student_release):
+    """A fresh kernel as a student's: the release's labkit, fast mode, TensorFlow's log level left to
+    labkit, a scratch root."""
+    monkeypatch.setenv("PYTHONPATH", student_release[1]["PYTHONPATH"])
     monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
     monkeypatch.delenv("LABKIT_SKIP_UNFINISHED", raising=False)
     monkeypatch.setenv("LABKIT_FAST", "1")
@@ -37,8 +41,9 @@ def _streams(cell, name):
 
 
 @pytest.mark.parametrize("lesson", LESSONS, **_ids)
-def test_run_all_on_an_untouched_student_notebook_gives_every_verdict_no_error(lesson, student_kernel_env):
-    student = assign.student_path(lesson)
+def test_run_all_on_an_untouched_student_notebook_gives_every_verdict_no_error(lesson, student_kernel_env,
+                                                                               student_release):
+    student = student_release[0] / "notebooks" / lesson.name
     ran = _run(nbformat.read(student, as_version=4), student_kernel_env)  # raises on any error output
     setup = next(cell for cell in ran.cells if "seed_everything" in cell.source)  # the lesson's, as is
     assert _streams(setup, "stderr") == "" and "mode" in _streams(setup, "stdout")
