@@ -203,7 +203,8 @@ def _grade(args, grading):
     rows = batch.grade_class(submissions, lesson, args.out, jobs=args.jobs, scheduler=args.scheduler,
                              formats=(args.format,), force=args.force, limits=limits, options=options)
     graded = [row for row in rows.values() if "max_points" in row]
-    print(f"{len(rows)} submissions ({len(rows) - len(graded)} not gradable) -> {args.out / 'grades.csv'}")
+    print(f"{len(rows)} submissions ({len(rows) - len(graded)} not gradable) -> {args.out / 'grades.csv'}; "
+          f"the class at a glance: {args.out / 'class.html'}")
     if book is not None:
         print(gradebook.write(args.out, book, rows), end="")
 
