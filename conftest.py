@@ -33,9 +33,12 @@ def fails(capsys):
 
 
 # A Python that sees the student release's labkit, not the course's: the course is installed in
-# editable mode, whose import hook would find labkit.answers (and the rest) in the checkout.
+# editable mode, whose import hook (a finder class on sys.meta_path, and a path hook) would find
+# labkit.answers (and the rest) in the checkout.
 _RELEASE_SITE = '''import sys
-sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in type(f).__module__]
+sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")]
+sys.path_hooks[:] = [h for h in sys.path_hooks if "__editable__" not in getattr(h, "__module__", "")]
+sys.path_importer_cache.clear()
 '''
 
 

@@ -15,7 +15,7 @@
                            [--missing blank|zero]   the class's points for the LMS (labkit.course.gradebook)
     python -m labkit autograder NN --out autograder.zip [--visibility V] [--memory-gb G] [--cell-timeout S]
                            [--timeout S]                   Gradescope's autograder (labkit.course.autograder)
-    python -m labkit release --out DIR [--through NN]   the students' folder, no answer in it
+    python -m labkit release --out DIR [--through NN] [--repository URL]   the students' folder, no answer
     python -m labkit similarity PATH... --out DIR [--lesson NN] [--threshold T] [--top K]
                            students' exercise code compared, pairs ranked (labkit.course.similarity)
 """
@@ -78,6 +78,8 @@ def main(argv=None):
                               "the answers, the self-checks' expected values as data")
     sub.add_argument("--out", type=Path, required=True, help="the folder to write (must not exist yet)")
     sub.add_argument("--through", help="release lessons 01 to this one only (default: all)")
+    sub.add_argument("--repository", help="the students' GitHub repository (https://github.com/OWNER/NAME) "
+                     "for the notebooks' Colab and Binder links (default: none: the course's has answers)")
     sub = commands.add_parser("autograder", help="Gradescope's autograder zip for a lesson")
     sub.add_argument("lesson", help="the lesson it grades (01, 02, ..., or a lesson's .ipynb path)")
     sub.add_argument("--out", type=Path, required=True, help="the zip to write (autograder.zip)")
@@ -157,7 +159,7 @@ def _results(rewrite):
 def _release(args):
     from labkit.course import release
 
-    print(f"wrote {release.build(args.out, args.through)}")
+    print(f"wrote {release.build(args.out, args.through, args.repository)}")
     found = release.handed_out_later(release.lessons(args.through))
     for later, earlier, number in dict.fromkeys(found_line[:3] for found_line in found):
         print(f"note: {later.stem} holds the answer to {earlier.stem}'s exercise {number} as code of its "

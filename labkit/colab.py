@@ -11,6 +11,7 @@ when a notebook's differ from what the URL gives.
 from labkit import config
 
 import re
+from pathlib import Path
 
 CELL_ID = "colab-setup"
 _LINKS = re.compile(r"^\[Open in Colab\]\(.*$")
@@ -39,32 +40,58 @@ def repository():
     return found.group(1)
 
 
-def links(path):
-    """The Markdown line under a notebook's title: Colab and Binder, for ``path`` in the repository."""
-    relative = path.resolve().relative_to(config.REPO_ROOT).as_posix()
-    github = repository().removeprefix("https://github.com/")
+def links(path, url=None, root=None):
+    """The Markdown line under a notebook's title: Colab and Binder, for ``path`` in the repository
+    (``url``, or the configured one, whose checkout is ``root``, or this one)."""
+    relative = path.resolve().relative_to(Path(root or config.REPO_ROOT).resolve()).as_posix()
+    github = (url or repository()).removeprefix("https://github.com/")
     return (f"[Open in Colab](https://colab.research.google.com/github/{github}/blob/main/{relative}) · "
             f"[Open in Binder](https://mybinder.org/v2/gh/{github}/main?labpath={relative})")
 
 
-def setup_source():
-    return _SETUP.format(repository=repository())
+def setup_source(url=None):
+    return _SETUP.format(repository=url or repository())
 
 
-def apply(notebook, path):
+def checked_url(url):
+    """``url`` if it names a GitHub repository (https://github.com/OWNER/NAME), else a one-line error."""
+    if not re.fullmatch(r"https://github\.com/[^/\s]+/[^/\s]+", url or ""):
+        raise ValueError(f"--repository: expected https://github.com/OWNER/NAME, got {url!r}")
+    return url
+
+
+def apply(notebook, path, url=None, root=None):
     """``notebook`` (a dict) with its links under the title and Colab's setup as its first code
-    cell, for the notebook at ``path``; changed in place and returned."""
+    cell, for the notebook at ``path`` (see :func:`links`); changed in place and returned."""
     cells = notebook["cells"]
-    title, *rest = "".join(cells[0]["source"]).split("\n")
-    rest = [line for line in rest if not _LINKS.match(line)]
-    while rest and not rest[0].strip():
-        rest.pop(0)
-    cells[0]["source"] = _as_lines("\n".join([title, "", links(path), "", *rest]))
+    cells[0]["source"] = _as_lines("\n".join(_title_without_links(cells[0]) + ["", links(path, url, root)]) +
+                                   _after_title(cells[0]))
     if not (len(cells) > 1 and cells[1].get("id") == CELL_ID):
         cells.insert(1, {"cell_type": "code", "execution_count": None, "id": CELL_ID, "metadata": {},
                          "outputs": []})
-    cells[1]["source"] = _as_lines(setup_source())
+    cells[1]["source"] = _as_lines(setup_source(url))
     return notebook
+
+
+def remove(notebook):
+    """``notebook`` without the links and Colab's setup cell (they would fetch this repository)."""
+    cells = notebook["cells"]
+    cells[0]["source"] = _as_lines("\n".join(_title_without_links(cells[0])) + _after_title(cells[0]))
+    if len(cells) > 1 and cells[1].get("id") == CELL_ID:
+        del cells[1]
+    return notebook
+
+
+def _title_without_links(cell):
+    return ["".join(cell["source"]).split("\n")[0]]
+
+
+def _after_title(cell):
+    """The title cell's text after the title and the links, with the blank line before it ('' if none)."""
+    rest = [line for line in "".join(cell["source"]).split("\n")[1:] if not _LINKS.match(line)]
+    while rest and not rest[0].strip():
+        rest.pop(0)
+    return "\n\n" + "\n".join(rest) if rest else ""
 
 
 def _as_lines(text):

@@ -3,9 +3,11 @@
 - No answer inside. The release's labkit holds no line of a lesson's solutions nor one that computes
   in :mod:`labkit.answers` (the references and input generators). Its notebooks hold no solution
   line but the ones a later lesson gives as its own code, which ``release`` names (lesson 05 gives
-  lesson 03's tweet tokens, lesson 07 lesson 04's train step; a line an earlier lesson already shows,
-  like ``with tf.GradientTape() as tape:``, is an idiom, not an answer). A release through lesson 04
-  holds no solution line at all. The same search finds both kinds in the course checkout.
+  lesson 03's tweet tokens, lesson 07 lesson 04's train and sample steps; a line an earlier lesson
+  already shows, like ``with tf.GradientTape() as tape:``, is an idiom, not an answer). A release
+  through lesson 04 holds no solution line at all. The same search finds both kinds in the course.
+- A Python given only the release imports its labkit and none of what it leaves out; a wheel built
+  from it carries the tables; its notebooks link to the students' repository, or to none.
 - Its self-checks give the course's verdicts, word for word, in a Python that imports only the
   release's labkit: on lessons 01 and 06's solutions, their untouched stubs and every typical slip
   of ``bench/check_slips.py`` (``LABKIT_RELEASE_COMPARED`` names other lessons).
@@ -13,7 +15,7 @@
   from the release (the ``student_release`` fixture in ``conftest.py``).
 """
 
-from labkit import assign, config, notebooks
+from labkit import assign, colab, config, notebooks
 from labkit.__main__ import main
 from labkit.course import release
 
@@ -24,6 +26,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -35,7 +38,10 @@ COMPARED = [next(config.NOTEBOOKS_DIR.glob(f"{number}_*.ipynb")).stem
 # (later lesson, earlier lesson): the later one gives the earlier one's exercise as code of its own, so it
 # goes out after the earlier one's deadline (release.handed_out_later; `release` prints it)
 HANDED_OUT_LATER = {("05_attention", "03_sentiment_classification"),  # lesson 03's tweet tokens
-                    ("07_transformer_music", "04_music_generation")}  # lesson 04's train step
+                    ("07_transformer_music", "04_music_generation")}  # lesson 04's train and sample steps
+NOT_ANSWERS = {  # solution lines that give nothing away, each with the reason
+    'keras.Input((None,), dtype="int64"),': "lesson 03's hint gives it (Input((None,), int64)); a "
+                                           "probe builds the ensemble's members with it"}
 COMPUTES = re.compile(r" [-+*/@] |np\.|reference\.")  # a line of the answers that computes something
 VERDICTS = """
 import json, sys
@@ -51,7 +57,7 @@ print(json.dumps(verdicts))
 
 
 def _solution_lines(through=None):
-    return set(release.secret_lines(release.lessons(through)))
+    return set(release.secret_lines(release.lessons(through))) - set(NOT_ANSWERS)
 
 
 def _answer_lines():
@@ -157,13 +163,51 @@ def test_the_releases_self_checks_give_the_courses_verdicts(lesson, student_rele
     assert all(v.startswith("[PASS]") for label, v in course if label == "solution"), course[:4]
 
 
-def test_a_release_self_check_says_it_knows_the_lessons_own_inputs_only(student_release, tmp_path):
-    folder, env = student_release
-    code = "from labkit import checks\nchecks.rnn_cell(object, seed=3)\n"
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={**os.environ, **env},
+def _in_release(code, env, cwd):
+    done = subprocess.run([sys.executable, "-c", code], cwd=cwd, env={**os.environ, **env},
                           capture_output=True, text=True, timeout=300)
-    assert "a student release knows the expected values for the lesson's own inputs only" in done.stdout, \
-        done.stdout + done.stderr[-2000:]
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_the_release_python_imports_labkit_from_the_release_and_none_of_what_it_leaves_out(
+        student_release, tmp_path):
+    folder, env = student_release
+    said = _in_release("import importlib, labkit\nprint(labkit.__file__)\n"
+                       "for name in ('answers', 'grading', 'course', 'checks.probe', '__main__'):\n"
+                       "    try:\n        importlib.import_module('labkit.' + name)\n"
+                       "    except ImportError:\n        print('missing', name)\n", env, tmp_path)
+    assert said.splitlines() == [str(folder / "labkit" / "__init__.py"), "missing answers", "missing grading",
+                                 "missing course", "missing checks.probe", "missing __main__"], said
+
+
+def test_a_release_self_check_says_it_cannot_check_other_inputs_than_the_lessons(student_release, tmp_path):
+    folder, env = student_release
+    said = _in_release("from labkit import checks\nchecks.rnn_cell(object, seed=3)\n", env, tmp_path)
+    assert said == ("[FAIL] MyRNNCell: this self-check cannot run here: check 'rnn_cell': a student "
+                    "release knows the expected values for the lesson's own inputs only (seed=0, no sizes); "
+                    "other inputs need the course checkout\n"), said
+
+
+def test_a_release_links_its_notebooks_to_the_students_repository_or_none_and_its_wheel_has_the_tables(
+        student_release, tmp_path):
+    folder, _ = student_release
+    handed_out = _haystack(folder / "notebooks")
+    assert colab.repository() not in handed_out and "colab" not in handed_out
+    theirs = release.build(tmp_path / "linked", through="01", repository="https://github.com/teacher/labs-2027")
+    first = notebooks.read(theirs / "notebooks" / "01_rnn_from_scratch.ipynb")["cells"]
+    link = "colab.research.google.com/github/teacher/labs-2027/blob/main/notebooks/01_rnn_from_scratch.ipynb"
+    assert link in notebooks.cell_source(first[0])
+    assert '"https://github.com/teacher/labs-2027"' in notebooks.cell_source(first[1])
+    assert "[project.scripts]" not in (theirs / "pyproject.toml").read_text()
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--wheel-dir", str(tmp_path / "wheel"), str(theirs)], check=True, capture_output=True,
+                   timeout=600)
+    [wheel] = (tmp_path / "wheel").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        tables = [name for name in archive.namelist() if name.startswith("labkit/checks/tables/")]
+    keys = ("rnn_cell", "rnn_unroll", "sequence_loss")  # lesson 01's checks
+    assert sorted(tables) == [f"labkit/checks/tables/{key}.npz" for key in keys]
 
 
 def test_release_into_a_folder_that_exists_is_a_one_line_error(tmp_path, capsys):

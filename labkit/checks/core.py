@@ -153,7 +153,13 @@ class Check:
     def __call__(self, *objects, seed=0, **sizes):
         """The lesson's self-check: inputs, probe and judge here, on the visible inputs."""
         spec = Spec(seed=seed, sizes=sizes)
-        return _verdict(self.name, lambda: self.judge(spec, self.probe(self.inputs(spec), *objects)),
+        try:
+            given, expected = self.inputs(spec), tables.expected(self.key, spec)
+        except ValueError as error:  # the check's own setup (a release knows the lesson's inputs only)
+            result = CheckResult(self.name, False, f"this self-check cannot run here: {error}")
+            print(result)
+            return result
+        return _verdict(self.name, lambda: self.compare(expected, self.probe(given, *objects)),
                         objects[0] if objects else None)
 
 

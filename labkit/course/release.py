@@ -5,19 +5,23 @@ lessons with their solutions, the right answers of every self-check (:mod:`labki
 NumPy references and the input generators) and the grader. A release holds:
 
 - ``notebooks/``: the student version of every lesson (exercises blanked, as ``make student``
-  writes them), under the lessons' own names, so that lesson 07 finds lesson 04's given code;
+  writes them), under the lessons' own names, so that lesson 07 finds lesson 04's given code; their
+  Colab and Binder links and Colab's setup cell point at ``--repository`` (the students' copy on
+  GitHub), or are left out: the course's would fetch the solutions;
 - ``labkit/``: the package less what computes or grades an answer: no ``answers/`` (references,
   input generators), no ``grading/``, ``course/`` or ``sandbox/``, no grader's side of a probe
   (``checks/probe.py``) and no maintainers' command line (``__main__.py``);
 - ``labkit/checks/tables/<check>.npz``: for each self-check, the inputs its probe is given and the
   values its comparison expects, computed here for the lesson's own inputs
   (:mod:`labkit.checks.tables`), so a self-check gives the verdict it gives in the course;
-- ``pyproject.toml``, ``requirements.txt``, a ``Makefile`` with ``make lab``, and a README.
+- ``pyproject.toml`` (without the maintainers' ``labkit`` command), ``requirements.txt``, a
+  ``Makefile`` with ``make lab``, and a README.
 
 ``--through NN`` releases lessons 01 to NN only, for a course that hands them out in turn: two
 lessons give an earlier lesson's exercise as code of their own (:func:`handed_out_later`: lesson 05
-tokenizes tweets as lesson 03's exercise does, lesson 07 trains as lesson 04's does), so they go
-out after that lesson's deadline, and ``release`` says so when it includes both.
+tokenizes tweets as lesson 03's exercise does, lesson 07 trains and samples as lesson 04's
+exercises do), so they go out after that lesson's deadline, and ``release`` says so when it
+includes both.
 
 The folder is written beside ``--out`` and renamed into place when whole: an interrupted build
 leaves nothing half-made under that name. ``tests/test_course_release.py`` greps the release for
@@ -25,9 +29,10 @@ every solution line and every line of :mod:`labkit.answers`, runs every student 
 and compares its self-checks' verdicts with the course's.
 """
 
-from labkit import assign, config, notebooks
+from labkit import assign, colab, config, notebooks
 from labkit.files import write_text_atomically
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -35,6 +40,7 @@ from pathlib import Path
 LEFT_OUT = ("answers", "grading", "course", "sandbox", "checks/probe.py", "__main__.py")  # under labkit/
 COPIED = ("pyproject.toml", "requirements.txt", "LICENSE")
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "tables")
+_SCRIPTS = re.compile(r"(?ms)^\[project\.scripts\]\n.*?(?=^\[|\Z)")
 SHORTEST = 20  # characters: a shorter line (``return x``) says nothing about where it came from
 
 README = """# Sequence Modeling Labs — your copy
@@ -80,11 +86,15 @@ def lessons(through=None, lessons_dir=None):
     return found
 
 
-def build(out, through=None, lessons_dir=None):
-    """Write the release of :func:`lessons` to ``out`` (a folder that must not exist yet); returns ``out``."""
+def build(out, through=None, repository=None, lessons_dir=None):
+    """Write the release of :func:`lessons` to ``out`` (a folder that must not exist yet); returns ``out``.
+    ``repository``: the GitHub repository students get it from, for the notebooks' Colab and Binder
+    links and Colab's setup cell; without it they have neither (they would fetch the course's)."""
     out = Path(out)
     if out.exists():
         raise ValueError(f"--out: {out} exists; remove it or name a new folder")
+    if repository is not None:
+        colab.checked_url(repository)
     lessons_released = lessons(through, lessons_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
@@ -94,10 +104,16 @@ def build(out, through=None, lessons_dir=None):
             _store_table(key, staging / "labkit" / "checks" / "tables", check_cell)
         for lesson in lessons_released:
             student = assign.student_version(notebooks.read(lesson), lesson.name)
+            if repository:
+                colab.apply(student, staging / "notebooks" / lesson.name, repository, root=staging)
+            else:
+                colab.remove(student)
             write_text_atomically(staging / "notebooks" / lesson.name, notebooks.dumps(student))
         for name in COPIED:
             if (config.REPO_ROOT / name).is_file():
                 shutil.copy2(config.REPO_ROOT / name, staging / name)
+        pyproject = (staging / "pyproject.toml").read_text(encoding="utf-8")
+        write_text_atomically(staging / "pyproject.toml", _SCRIPTS.sub("", pyproject))  # __main__ is left out
         write_text_atomically(staging / "README.md", README)
         write_text_atomically(staging / "Makefile", MAKEFILE)
         staging.rename(out)
@@ -127,20 +143,27 @@ def _check_cells(lessons):
     return found
 
 
+def _code_line(line):
+    """``line`` as compared: stripped, without its comment (``x = f(y)  # (batch, units)``: ``x = f(y)``)."""
+    return line.split("  #")[0].strip()
+
+
 def solution_lines(lesson):
-    """{a line of the lesson's solutions (stripped, no comment, SHORTEST or longer): its exercise}."""
+    """{a code line of the lesson's solutions (:func:`_code_line`, SHORTEST or longer): its exercise}."""
     found = {}
     for exercise in assign.exercises(notebooks.read(lesson), Path(lesson).name):
         for region in exercise.regions:
-            for line in (line.strip() for line in region.lines):
+            for line in map(_code_line, region.lines):
                 if len(line) >= SHORTEST and not line.startswith("#"):
                     found.setdefault(line, exercise.number)
     return found
 
 
 def _given_code(lesson):
+    """The code lines (:func:`_code_line`) of the lesson's student version."""
     student = assign.student_version(notebooks.read(lesson), lesson.name)
-    return "\n".join(notebooks.cell_source(cell) for cell in student["cells"] if cell["cell_type"] == "code")
+    return {_code_line(line) for cell in student["cells"] if cell["cell_type"] == "code"
+            for line in notebooks.cell_source(cell).split("\n")}
 
 
 def secret_lines(lessons_released):
