@@ -174,7 +174,7 @@ def _autograder(args):
     settings = autograder.build(lesson, args.out, visibility=args.visibility, memory_gb=args.memory_gb,
                                 cell_timeout=args.cell_timeout, total_timeout=args.timeout)
     print(f"wrote {args.out}: {lesson.stem}, {settings['exercises']} exercises worth {settings['points']:g} "
-          f"points (give the Gradescope assignment's autograder as many), results {args.visibility}")
+          f"points (set the Gradescope assignment's autograder points to that), results {args.visibility}")
 
 
 def _grade(args, grading):

@@ -202,3 +202,12 @@ def test_an_error_in_the_students_code_names_the_line_that_raised(capsys):
     out = capsys.readouterr().out
     where = "(in __call__, line 8: h_new = np.tanh(h @ self.W_hh.T + x @ W_xh.T))"
     assert not result and "NameError" in out and where in out, out
+
+
+def test_a_message_loses_its_terminal_colour_codes_and_line_breaks():
+    from labkit.probes.base import failure_message
+
+    error = NameError("Exception encountered when calling MyRNNCell.call().\n\n\x1b[1mname 'h_new' is not "
+                      "defined\x1b[0m\n\nArguments received")
+    assert failure_message(error) == ("your code raised NameError: Exception encountered when calling "
+                                      "MyRNNCell.call(). name 'h_new' is not defined Arguments received")

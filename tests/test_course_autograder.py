@@ -193,6 +193,16 @@ def test_a_grader_that_fails_says_so_and_exits_1(built, tmp_path, monkeypatch):
     assert results["output"].startswith("The autograder failed (grading: the sandboxed kernel did not start")
 
 
+def test_run_autograder_without_setup_says_what_to_do_in_one_line(built, tmp_path):
+    _unpack(built, tmp_path)
+    env = {key: value for key, value in os.environ.items() if key != "LABKIT_AUTOGRADER_PYTHON"}
+    env["LABKIT_AUTOGRADER_ROOT"] = str(tmp_path)
+    done = subprocess.run([str(tmp_path / "run_autograder")], env=env, capture_output=True, text=True,
+                          timeout=60)
+    said = f"run_autograder: no Python at {tmp_path}/venv/bin/python: run setup.sh first, or set "
+    assert done.returncode == 1 and done.stderr == said + "LABKIT_AUTOGRADER_PYTHON\n"
+
+
 def test_the_zip_holds_the_lesson_and_labkits_code_and_nothing_else(built, tmp_path):
     package = Path(autograder.__file__).resolve().parent.parent
     with zipfile.ZipFile(built) as opened:

@@ -200,6 +200,9 @@ def test_a_release_links_its_notebooks_to_the_students_repository_or_none_and_it
     assert link in notebooks.cell_source(first[0])
     assert '"https://github.com/teacher/labs-2027"' in notebooks.cell_source(first[1])
     assert "[project.scripts]" not in (theirs / "pyproject.toml").read_text()
+    requirements = (theirs / "requirements.txt").read_text()
+    assert "-e .[lessons]\n" in requirements and "tensorflow-cpu" in requirements, requirements
+    assert "dev" not in requirements, requirements
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
                     "--wheel-dir", str(tmp_path / "wheel"), str(theirs)], check=True, capture_output=True,
                    timeout=600)

@@ -65,6 +65,10 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 # Gradescope runs this for each submission: grade submission/*.ipynb into results/results.json.
 root="${LABKIT_AUTOGRADER_ROOT:-/autograder}"
 python="${LABKIT_AUTOGRADER_PYTHON:-$root/venv/bin/python}"
+if [ ! -x "$python" ]; then
+    echo "run_autograder: no Python at $python: run setup.sh first, or set LABKIT_AUTOGRADER_PYTHON" >&2
+    exit 1
+fi
 cd "$root/source" || exit 1
 PYTHONPATH="$root/source" exec "$python" -m labkit.course.autograder "$root"
 """

@@ -38,7 +38,7 @@ import tempfile
 from pathlib import Path
 
 LEFT_OUT = ("answers", "grading", "course", "sandbox", "checks/probe.py", "__main__.py")  # under labkit/
-COPIED = ("pyproject.toml", "requirements.txt", "LICENSE")
+COPIED = ("pyproject.toml", "LICENSE")
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "tables")
 _SCRIPTS = re.compile(r"(?ms)^\[project\.scripts\]\n.*?(?=^\[|\Z)")
 SHORTEST = 20  # characters: a shorter line (``return x``) says nothing about where it came from
@@ -112,6 +112,7 @@ def build(out, through=None, repository=None, lessons_dir=None):
         for name in COPIED:
             if (config.REPO_ROOT / name).is_file():
                 shutil.copy2(config.REPO_ROOT / name, staging / name)
+        write_text_atomically(staging / "requirements.txt", _requirements())
         pyproject = (staging / "pyproject.toml").read_text(encoding="utf-8")
         write_text_atomically(staging / "pyproject.toml", _SCRIPTS.sub("", pyproject))  # __main__ is left out
         write_text_atomically(staging / "README.md", README)
@@ -121,6 +122,13 @@ def build(out, through=None, repository=None, lessons_dir=None):
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out
+
+
+def _requirements():
+    """The course's requirements.txt with the lessons' packages only (no test or docs tools)."""
+    lines = (config.REPO_ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    kept = [line.replace(".[lessons,dev]", ".[lessons]") for line in lines if not line.startswith("#")]
+    return "\n".join(["# make lab: CPU TensorFlow, then labkit and the lessons' packages", *kept, ""])
 
 
 def _copy_package(target):

@@ -8,6 +8,7 @@ outside the kernel's file view (:mod:`labkit.grading.view`).
 from labkit.assign import STUB_MESSAGE
 from labkit.unfinished import exercise_of
 
+import re
 import sysconfig
 import traceback
 from pathlib import Path
@@ -26,8 +27,12 @@ class CheckFailed(Exception):
     fraction = 0.0
 
 
+_TERMINAL_CODES = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colours and bold (Keras' errors carry them)
+
+
 def one_line(text):
-    return " ".join(str(text).split())
+    """``text`` on one line, without terminal colour codes."""
+    return " ".join(_TERMINAL_CODES.sub("", str(text)).split())
 
 
 def expect(condition, message):
