@@ -34,7 +34,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-_VERSION = "labkit-grading-4"  # part of the content hash: bump when grading changes
+_VERSION = "labkit-grading-5"  # part of the content hash: bump when grading changes
 
 
 @dataclass(frozen=True)
