@@ -18,6 +18,7 @@ fails if nbconvert fails or a cell passes ``--timeout``.
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -55,8 +56,9 @@ def run_one(lesson, scratch, timeout):
     seconds = time.perf_counter() - start
     row = {"lesson": lesson, "seconds": round(seconds, 1), "error": None}
     if done.returncode != 0:
-        lines = [line for line in done.stderr.splitlines() if line.strip()]
-        row["error"] = " | ".join(lines[-3:])[-400:]
+        plain = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", done.stderr)  # no terminal colours
+        lines = [line for line in plain.splitlines() if line.strip()]
+        row["error"] = " / ".join(lines[-3:])[-400:].replace("|", "\\|")  # one Markdown cell
         return row
     cells = json.loads((scratch / "executed" / lesson).read_text())["cells"]
     times = [_cell_seconds(c) for c in cells if c["cell_type"] == "code"]
