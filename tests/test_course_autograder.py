@@ -3,7 +3,8 @@
 The zip is unpacked into a scratch root laid out like Gradescope's ``/autograder`` (``source/``,
 ``submission/``, ``results/``; ``LABKIT_AUTOGRADER_ROOT`` names it) and its ``run_autograder`` runs
 as a subprocess, as Gradescope runs it, once per submission: honest, buggy, untouched, forged,
-malformed, none, two notebooks, another lesson's (test_batch's class and test_grade's forgeries).
+hostile (it writes Gradescope's results itself, and leaves a process to do it later), malformed,
+none, two notebooks, another lesson's (test_batch's class and test_grade's forgeries).
 This venv's Python stands in for the one ``setup.sh`` installs (``LABKIT_AUTOGRADER_PYTHON``); it
 imports labkit from the zip's copy, which ``run_autograder`` puts first on ``PYTHONPATH``. Every
 ``results.json`` is validated against a JSON Schema written from Gradescope's specification
@@ -20,6 +21,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -72,11 +74,26 @@ def _batch_points(student):
     return [float(points) for points in test_batch.CLASS[student][1].split(",")[:3]]
 
 
+# exercise 1 right, and on the side a forged results.json written where Gradescope reads it, now and by a
+# process left behind; {ROOT} is the scratch root standing in for /autograder, which a student knows
+HOSTILE = _fill({1: SOLUTIONS[1] + """
+    import json as _json, subprocess as _subprocess
+    _forged = _json.dumps({"score": 100, "output": "forged", "tests": []})
+    for _path in ("{ROOT}/results/results.json", "/autograder/results/results.json"):
+        try:
+            open(_path, "w").write(_forged)
+        except OSError:
+            pass
+    _subprocess.Popen(["sh", "-c", "sleep 4; echo '" + _forged + "' > {ROOT}/results/results.json"])"""})
+ROOTS = {}  # case -> its scratch root, kept for the checks made after the run
+
+
 GRADED = {  # case -> (the submission's files, the points expected per exercise)
     "honest": ({"01_demo.ipynb": test_batch.CLASS["alice"][0]}, _batch_points("alice")),
     "buggy": ({"01_demo.ipynb": test_batch.CLASS["bob"][0]}, _batch_points("bob")),
     "untouched": ({"01_demo.ipynb": test_batch.CLASS["carol"][0]}, _batch_points("carol")),
     "forged": ({"my answers.ipynb": notebooks.dumps(FORGED)}, [0.0, 0.0, 1.0]),
+    "hostile": ({"01_demo.ipynb": notebooks.dumps(HOSTILE)}, [1.0, 0.0, 0.0]),
 }
 ANOTHER = _fill(SOLUTIONS)
 ANOTHER["metadata"]["labkit"] = {"lesson": "02_other"}
@@ -118,11 +135,11 @@ def runs(built, tmp_path_factory):
     that need no kernel beyond issue 37's six run in this process (autograder.run, what it runs)."""
     started, done = {}, {}
     for case, (files, _) in {**GRADED, **NOT_GRADED}.items():
-        root = tmp_path_factory.mktemp(case.replace(" ", "_"))
+        root = ROOTS[case] = tmp_path_factory.mktemp(case.replace(" ", "_"))
         _unpack(built, root)
         for name, text in files.items():
             (root / "submission" / name).parent.mkdir(parents=True, exist_ok=True)
-            (root / "submission" / name).write_text(text)
+            (root / "submission" / name).write_text(text.replace("{ROOT}", str(root)))
         if case in IN_THIS_PROCESS:
             done[case] = (autograder.run(root), json.loads((root / "results" / "results.json").read_text()))
             continue
@@ -166,6 +183,12 @@ def test_each_test_says_what_its_check_said(runs):
     assert {t["output"] for t in untouched} == {"still raises NotImplementedError"}
     assert not any("[PASS]" in t["output"] for t in forged)
     assert "were ignored: " in runs["forged"][1]["output"]  # the edited check cell
+
+
+def test_a_submission_cannot_write_the_results_gradescope_reads_not_even_after_its_run(runs):
+    time.sleep(5)  # past the process the hostile submission left behind, had it outlived its kernel
+    results = json.loads((ROOTS["hostile"] / "results" / "results.json").read_text())
+    assert results == runs["hostile"][1] and results["score"] == 1.0 and "forged" not in json.dumps(results)
 
 
 @pytest.mark.parametrize("case", sorted(NOT_GRADED))
