@@ -216,9 +216,10 @@ def _similarity(args):
 
     chosen = {name: getattr(args, name) for name in ("threshold", "top") if getattr(args, name) is not None}
     result = similarity.report(args.paths, args.out, args.lesson, **chosen)
-    print(f"{result['students']} students compared ({len(result['not_compared'])} not), "
-          f"{result['pairs_above_threshold']} pairs at or above {result['threshold']:g} -> "
-          f"{args.out / 'similarity.html'}")
+    skipped = len(result["not_compared"])
+    also = f" ({skipped} could not be: see the report)" if skipped else ""
+    print(f"{result['students']} students compared{also}, {result['pairs_above_threshold']} pairs at or "
+          f"above {result['threshold']:g} -> {args.out / 'similarity.html'}")
 
 
 if __name__ == "__main__":

@@ -115,7 +115,9 @@ def test_a_new_column_named_after_the_lesson_worth_its_points_and_missing_zero(t
                            missing="zero")
     assert [row[-1] for row in rows] == ["01_demo", "", "3", "2.5", "1", "0", "0", "0", "0", "0"]
     assert [row[:-1] for row in rows] == list(csv.reader(io.StringIO(CANVAS_EXPORT)))
-    assert lines[1] == "a new column: points as graded, out of the lesson's 3" and "given 0 (5)" in lines[3]
+    assert lines[1] == "a new column: points as graded, out of the lesson's 3" and "given 0 (5)" in lines[4]
+    assert lines[2] == ("no column is titled '01_demo', so Canvas will make a new assignment; to fill one of "
+                        "the export's, name it with --assignment: 'Lesson 01 (5001)', 'Quiz 1 (5002)'")
 
 
 def test_the_column_titled_as_the_lesson_is_filled_without_assignment(tmp_path, lesson):

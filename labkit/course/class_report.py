@@ -193,8 +193,9 @@ def page(summary):
                 f"scores: {s['score_histogram']['counts']} submissions per 10 points"),
                (_figure(s["seconds_histogram"], "Time to grade", "seconds per graded submission"),
                 f"grading seconds: {s['seconds_histogram']['counts']} submissions per bin")]
-    timing = (f"Median {seconds['median']:.1f} s per graded submission, {seconds['total']:.0f} s in all; the "
-              f"slowest: {e(seconds['slowest'])} ({seconds['slowest_seconds']:.1f} s)." if s["graded"] else
+    timing = (f"Median {seconds['median']:.1f} s per graded submission (an untouched one runs nothing), "
+              f"{seconds['total']:.0f} s summed over them; the slowest: {e(seconds['slowest'])} "
+              f"({seconds['slowest_seconds']:.1f} s)." if s["graded"] else
               "No submission was graded.")
     parts = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
              f"<title>{lesson}: the class report</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",

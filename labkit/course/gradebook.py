@@ -60,6 +60,7 @@ class Gradebook:
     points_possible: float | None  # what the column is worth, where the file says
     max_points: float  # the lesson's
     missing: str = "blank"
+    assignments: tuple = ()  # the export's assignment columns' headers
     key: str = ""  # the key column the class is matched by (set by match)
     matched: dict = field(default_factory=dict)  # student id -> the rows holding its key
 
@@ -107,7 +108,8 @@ def read(lms, path, lesson, assignment=None, missing="blank"):
     max_points = sum(e.points for e in assign.exercises(notebooks.read(lesson), Path(lesson).name))
     keys = {name: header.index(name) for name in LMS[lms][1] if name in header}
     return Gradebook(lms, Path(path), rows, delimiter, students, keys,
-                     len(header) if column is None else column, title, points_possible, max_points, missing)
+                     len(header) if column is None else column, title, points_possible, max_points, missing,
+                     tuple(header[index] for index in columns))
 
 
 def _canvas(option, path, header, rows):
@@ -187,7 +189,11 @@ def write(out, book, rows):
     text = _canvas_text(book, values) if book.lms == "canvas" else _moodle_text(book, values)
     target = write_text_atomically(Path(out) / output, text)
     most = _text(book.max_points)
-    scale = (f"a new column: points as graded, out of the lesson's {most}" if book.column == len(book.rows[0])
+    new = book.column == len(book.rows[0])
+    if new and book.assignments:  # importing makes a new assignment: say which ones the export has
+        lines = [f"no column is titled {book.title!r}, so {name} will make a new assignment; to fill one of "
+                 f"the export's, name it with --assignment: {', '.join(map(repr, book.assignments))}", *lines]
+    scale = (f"a new column: points as graded, out of the lesson's {most}" if new
              else f"points as graded, out of {most}: the file gives the column no maximum"
              if book.points_possible is None else f"points as graded, out of {most} as the column says"
              if book.points_possible == book.max_points else
