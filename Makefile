@@ -52,7 +52,7 @@ test: $(STAMP)
 	$(BIN)/ruff check --quiet labkit tests bench notebooks conftest.py
 	LABKIT_FAST=1 TQDM_MININTERVAL=1 OMP_NUM_THREADS=$(TEST_THREADS) TF_NUM_INTRAOP_THREADS=$(TEST_THREADS) \
 		TF_NUM_INTEROP_THREADS=$(TEST_THREADS) $(BIN)/python -m pytest -p no:cacheprovider \
-		-n $(TEST_JOBS) --dist loadfile -rs tests notebooks \
+		-n $(TEST_JOBS) --dist loadfile -rs --durations=15 tests notebooks \
 		--ignore=notebooks/student --nbval-lax --nbval-current-env --nbval-cell-timeout=900
 	$(BIN)/python -m labkit docs
 

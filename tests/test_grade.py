@@ -12,6 +12,7 @@ from labkit import assign, grading, notebooks
 from labkit.__main__ import main
 
 import json
+import os
 
 import pytest
 
@@ -94,6 +95,28 @@ def test_the_lesson_itself_scores_100_in_fast_mode_in_a_sandbox(tmp_path, lesson
     skipped = 'the cell starting "results = \'the rest of the les..." at the top of the notebook'
     assert report.cells_skipped_named == [skipped]  # LESSON has no headings
     assert "network" in report.enforced and "files" in report.enforced
+
+
+def test_a_bubblewrap_that_may_not_make_namespaces_leaves_landlock_and_the_report_says_so(tmp_path, lesson,
+                                                                                          monkeypatch):
+    from labkit.grading import view
+
+    (tmp_path / "bin").mkdir()
+    refused = "echo 'bwrap: No permissions to create new namespace' >&2"  # a container forbidding namespaces
+    (tmp_path / "bin" / "bwrap").write_text(f"#!/bin/sh\n{refused}\nexit 1\n")
+    (tmp_path / "bin" / "bwrap").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    view.bubblewrap_path.cache_clear()
+    try:
+        report = _grade(tmp_path, LESSON, lesson)
+    finally:
+        view.bubblewrap_path.cache_clear()
+    assert _statuses(report) == ["passed"] * 3, report.table()
+    assert report.enforced["view"].startswith("not enforced by a mount namespace (no usable bubblewrap)")
+    assert "(Landlock ABI" in report.enforced["files"], report.enforced
+    user = report.enforced["user"]  # a root grader's kernel: the job's own uid, or root without capabilities
+    assert user.startswith(("uid ", "root without capabilities")) and "this job's own" in user or \
+        user.startswith("root without capabilities"), user
 
 
 def test_untouched_scores_0_without_running_anything_and_filled_scores_100(tmp_path, lesson):

@@ -76,13 +76,14 @@ def _capless_root():
     header, nothing = struct.pack("=Ii", 0x20080522, 0), bytes(24)  # capability API version 3
     if _libc.capset(ctypes.c_char_p(header), ctypes.c_char_p(nothing)):
         return "root, capabilities not dropped (" + _fail("capset") + ")"
-    return "root without capabilities: not enforced (no bubblewrap, and another uid cannot run this Python)"
+    return ("root without capabilities: not enforced (no usable bubblewrap, and another uid cannot run this "
+            "Python)")
 
 
 def _become(uid):
     """Run as ``uid`` (this job's own) if one was given and it can run this Python; else capless root."""
     if uid is None:
-        return f"uid {os.getuid()}"
+        return _capless_root()
     try:
         os.setgroups([])
         os.setgid(uid)
@@ -106,7 +107,9 @@ def main(argv):
         network, processes = _namespaces()
     uid = settings["uid"]
     if uid is not None and not (settings["bubblewrap"] or others_may_run(sys.executable, sys.prefix)):
-        uid = None
+        uid = None  # root without capabilities instead, owning the folder it writes (no student code yet)
+        for path in [Path(settings["scratch"]), *Path(settings["scratch"]).rglob("*")]:
+            os.chown(path, 0, 0)
     if uid is not None:  # counted per uid, so only for the job's own; a little above the grader's count
         cap = settings["tasks"] + TASKS_ABOVE
         resource.setrlimit(resource.RLIMIT_NPROC, (cap, cap))
@@ -116,8 +119,8 @@ def main(argv):
     enforced = {"files": files, "network": network, "processes": processes, "user": user,
                 "file size": f"at most {settings['file_bytes'] // 2**20} MiB a file",
                 "view": "a private mount namespace holding only the allow-list (bubblewrap)"
-                if settings["bubblewrap"] else "not enforced by a mount namespace (no bubblewrap): other "
-                "paths exist but Landlock refuses them; /proc shows every process"}
+                if settings["bubblewrap"] else "not enforced by a mount namespace (no usable bubblewrap): "
+                "other paths exist but Landlock refuses them; /proc shows every process"}
     Path(settings["scratch"], "sandbox.json").write_text(json.dumps(enforced))
     child = os.fork()  # the first process of the new PID namespace, when there is one
     if child == 0:
