@@ -35,7 +35,8 @@ HOSTILE_ID = "eve<img src=x onerror=\"document.title='pwned'\">"
 HOSTILE_MESSAGE = "<script>document.title='pwned'</script> at 0.5 & 7"
 CLASS = {
     **{student: text for student, (text, _) in test_batch.CLASS.items()},
-    "gina": notebooks.dumps(_fill({**SOLUTIONS, 2: "    return 1.0"})),
+    # bob's loss is 0, gina's 1000: off by under 100 and by over 900, other numbers whatever the draw
+    "gina": notebooks.dumps(_fill({**SOLUTIONS, 2: "    return 1000.0"})),
     HOSTILE_ID: notebooks.dumps(_fill({1: "    import os\n" + SOLUTIONS[1], 3: SOLUTIONS[3],
                                        2: f"    raise ValueError({HOSTILE_MESSAGE!r})"})),
 }
