@@ -174,10 +174,11 @@ def _given_code(lesson):
             for line in notebooks.cell_source(cell).split("\n")}
 
 
-def secret_lines(lessons_released):
+def secret_lines(lessons_released, given=None):
     """{a solution line: (its lesson, its exercise)} less the idioms: lines some lesson up to the line's
-    own already shows as given code (``with tf.GradientTape() as tape:``, shown in lesson 01)."""
-    given = {lesson: _given_code(lesson) for lesson in lessons_released}
+    own already shows as given code (``with tf.GradientTape() as tape:``, shown in lesson 01). ``given``:
+    {lesson: :func:`_given_code`}, when the caller has it."""
+    given = given or {lesson: _given_code(lesson) for lesson in lessons_released}
     found = {}
     for index, lesson in enumerate(lessons_released):
         for line, number in solution_lines(lesson).items():
@@ -190,7 +191,7 @@ def handed_out_later(lessons_released):
     """[(later lesson, earlier lesson, exercise number, line)]: a secret line of an earlier lesson's
     solution (:func:`secret_lines`) that a later lesson's student version holds as code of its own."""
     given = {lesson: _given_code(lesson) for lesson in lessons_released}
-    secret = secret_lines(lessons_released).items()
+    secret = secret_lines(lessons_released, given).items()
     return [(later, earlier, number, line) for line, (earlier, number) in secret
             for later in lessons_released if later.name > earlier.name and line in given[later]]
 
@@ -211,7 +212,8 @@ def _store_table(key, folder, check_cell):
         passed = eval(f"(lambda *objects, **_: objects)({arguments})", {}, objects)  # what the cell passes
         REGISTRY[key].compare(expected, REGISTRY[key].probe(given, *passed))
     folder.mkdir(parents=True, exist_ok=True)
-    probes.write(folder / f"{key}.npz", probes.pack({"given": given, "expected": _plain(expected)}))
+    # a dict computed on demand (a dict subclass) packs as the entries it holds by now
+    probes.write(folder / f"{key}.npz", probes.pack({"given": given, "expected": expected}))
 
 
 def _on_demand(value):
@@ -220,12 +222,3 @@ def _on_demand(value):
     if isinstance(value, dict):
         return any(_on_demand(child) for child in value.values())
     return isinstance(value, (list, tuple)) and any(_on_demand(child) for child in value)
-
-
-def _plain(value):
-    """``value`` with every dict a plain dict (what was computed on demand, kept)."""
-    if isinstance(value, dict):
-        return {key: _plain(child) for key, child in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_plain(child) for child in value)
-    return value
